@@ -1,46 +1,14 @@
 package amqp
 
-// This file fixes the package's public API so the emulator package can be
-// written against it. Bodies marked "not implemented" are filled in by the
-// codec and engine files.
+// This file holds the public types of the server engine; their methods live
+// in server.go, conn.go, session.go and link.go.
 
 import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"time"
 )
-
-// ---------------------------------------------------------------- codec
-
-// AppendValue appends the AMQP encoding of v (see types.go for the mapping).
-func AppendValue(buf []byte, v any) ([]byte, error) { panic("not implemented") }
-
-// DecodeValue decodes one AMQP value from the front of b and returns it with
-// the number of bytes consumed. Malformed or truncated input gives an error,
-// never a panic.
-func DecodeValue(b []byte) (v any, n int, err error) { panic("not implemented") }
-
-// EncodeMessage encodes all present sections of m in the standard order.
-func EncodeMessage(m *Message) ([]byte, error) { panic("not implemented") }
-
-// DecodeMessage decodes an encoded message. Body sections and the footer are
-// kept as raw bytes (Message.Body, Message.Footer).
-func DecodeMessage(b []byte) (*Message, error) { panic("not implemented") }
-
-// DataSections decodes m.Body as a sequence of data sections (the batch
-// format). It fails when the body holds another section kind.
-func (m *Message) DataSections() ([][]byte, error) { panic("not implemented") }
-
-// BodyValue decodes m.Body as one amqp-value section (management requests).
-func (m *Message) BodyValue() (any, error) { panic("not implemented") }
-
-// SetBodyValue replaces m.Body with one amqp-value section holding v.
-func (m *Message) SetBodyValue(v any) error { panic("not implemented") }
-
-// SetBodyData replaces m.Body with one data section per slice.
-func (m *Message) SetBodyData(data ...[]byte) { panic("not implemented") }
 
 // ---------------------------------------------------------------- engine
 
@@ -79,20 +47,9 @@ type Server struct {
 	OnFrame func(c *Conn, incoming bool) bool
 
 	Logger *slog.Logger // nil: slog.Default()
+
+	st serverState
 }
-
-// Serve accepts connections until the listener fails or Close is called.
-func (s *Server) Serve(l net.Listener) error { panic("not implemented") }
-
-// ServeConn runs the protocol on one accepted connection; it returns when the
-// connection ends.
-func (s *Server) ServeConn(nc net.Conn) { panic("not implemented") }
-
-// Close stops accepting and closes every connection with amqp:connection:forced.
-func (s *Server) Close() error { panic("not implemented") }
-
-// Conns returns the live connections.
-func (s *Server) Conns() []*Conn { panic("not implemented") }
 
 // Handler decides what a client's attach means.
 type Handler interface {
@@ -204,62 +161,12 @@ type Link struct {
 	ReplyProperties     *Map
 	ReplyMaxMessageSize uint64
 
-	impl linkImpl
+	impl *linkState
 }
 
-// linkImpl is the engine's private state; the engine files define it.
-type linkImpl = any
-
-// Session returns the AMQP session the link belongs to.
-func (l *Link) Session() *Session { panic("not implemented") }
-
-// Conn returns the connection the link belongs to.
-func (l *Link) Conn() *Conn { panic("not implemented") }
-
-// Credit is the credit the client has granted on a link it receives on, less
-// what the server has sent since.
-func (l *Link) Credit() uint32 { panic("not implemented") }
-
-// Drain reports whether the client's last flow asked for a drain.
-func (l *Link) Drain() bool { panic("not implemented") }
-
-// Send sends one delivery on a link the client receives on. It is safe from
-// any goroutine. It returns ErrNoCredit without credit and ErrLinkClosed once
-// the link has ended.
-func (l *Link) Send(d OutgoingDelivery) error { panic("not implemented") }
-
-// Detach ends the link from the server side with detach(closed=true, err).
-func (l *Link) Detach(err *Error) { panic("not implemented") }
-
-// Done is closed when the link has ended.
-func (l *Link) Done() <-chan struct{} { panic("not implemented") }
-
 // Session is one AMQP session of a connection.
-type Session struct{ impl any }
-
-// Conn returns the session's connection.
-func (s *Session) Conn() *Conn { panic("not implemented") }
-
-// End ends the session from the server side with end(err).
-func (s *Session) End(err *Error) { panic("not implemented") }
+type Session struct{ impl *sessionState }
 
 // Conn is one client connection.
-type Conn struct{ impl any }
+type Conn struct{ impl *connState }
 
-// ID is unique per connection for the server's lifetime.
-func (c *Conn) ID() uint64 { panic("not implemented") }
-
-// Hostname is the hostname from the client's open.
-func (c *Conn) Hostname() string { panic("not implemented") }
-
-// RemoteAddr is the client's address.
-func (c *Conn) RemoteAddr() net.Addr { panic("not implemented") }
-
-// Close sends close(err) and closes the socket.
-func (c *Conn) Close(err *Error) { panic("not implemented") }
-
-// Drop closes the socket at once without a close frame (fault injection).
-func (c *Conn) Drop() { panic("not implemented") }
-
-// Done is closed when the connection has ended.
-func (c *Conn) Done() <-chan struct{} { panic("not implemented") }

@@ -6,6 +6,7 @@ package amqp
 
 import (
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -90,7 +91,7 @@ func (m *Map) Get(key any) (any, bool) {
 		alt = string(k)
 	}
 	for _, p := range m.Pairs {
-		if p.Key == key || p.Key == alt {
+		if keyEqual(p.Key, key) || keyEqual(p.Key, alt) {
 			return p.Value, true
 		}
 	}
@@ -107,7 +108,7 @@ func (m *Map) Set(key, value any) {
 		alt = string(k)
 	}
 	for i, p := range m.Pairs {
-		if p.Key == key || p.Key == alt {
+		if keyEqual(p.Key, key) || keyEqual(p.Key, alt) {
 			m.Pairs[i].Value = value
 			return
 		}
@@ -126,11 +127,28 @@ func (m *Map) Delete(key any) {
 	}
 	out := m.Pairs[:0]
 	for _, p := range m.Pairs {
-		if p.Key != key && p.Key != alt {
+		if !keyEqual(p.Key, key) && !keyEqual(p.Key, alt) {
 			out = append(out, p)
 		}
 	}
 	m.Pairs = out
+}
+
+// keyEqual compares map keys with == where Go allows it; binary keys are
+// compared by content and other uncomparable keys (lists, maps) never match,
+// instead of panicking as == on interfaces would.
+func keyEqual(a, b any) bool {
+	if ab, ok := a.([]byte); ok {
+		bb, ok := b.([]byte)
+		return ok && string(ab) == string(bb)
+	}
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	if !reflect.TypeOf(a).Comparable() || !reflect.TypeOf(b).Comparable() {
+		return false
+	}
+	return a == b
 }
 
 // Len reports the number of pairs.
@@ -157,32 +175,32 @@ func (e *Error) Error() string {
 
 // Conditions the emulator sends (AMQP standard ones and Service Bus ones).
 const (
-	ErrInternal            Symbol = "amqp:internal-error"
-	ErrNotFound            Symbol = "amqp:not-found"
-	ErrUnauthorized        Symbol = "amqp:unauthorized-access"
-	ErrDecode              Symbol = "amqp:decode-error"
-	ErrResourceLimit       Symbol = "amqp:resource-limit-exceeded"
-	ErrNotAllowed          Symbol = "amqp:not-allowed"
-	ErrInvalidField        Symbol = "amqp:invalid-field"
-	ErrNotImplemented      Symbol = "amqp:not-implemented"
-	ErrPreconditionFailed  Symbol = "amqp:precondition-failed"
-	ErrConnectionForced    Symbol = "amqp:connection:forced"
-	ErrFramingError        Symbol = "amqp:connection:framing-error"
-	ErrSessionWindow       Symbol = "amqp:session:window-violation"
-	ErrSessionErrantLink   Symbol = "amqp:session:errant-link"
-	ErrSessionUnattached   Symbol = "amqp:session:unattached-handle"
-	ErrLinkDetachForced    Symbol = "amqp:link:detach-forced"
-	ErrLinkTransferLimit   Symbol = "amqp:link:transfer-limit-exceeded"
-	ErrLinkMessageSize     Symbol = "amqp:link:message-size-exceeded"
-	ErrLinkStolen          Symbol = "amqp:link:stolen"
-	ErrServerBusy          Symbol = "com.microsoft:server-busy"
-	ErrTimeout             Symbol = "com.microsoft:timeout"
-	ErrEntityDisabled      Symbol = "com.microsoft:entity-disabled"
-	ErrSessionCannotLock   Symbol = "com.microsoft:session-cannot-be-locked"
-	ErrSessionLockLost     Symbol = "com.microsoft:session-lock-lost"
-	ErrMessageLockLost     Symbol = "com.microsoft:message-lock-lost"
-	ErrDeadLetter          Symbol = "com.microsoft:dead-letter"
-	ErrOperationCancelled  Symbol = "com.microsoft:operation-cancelled"
+	ErrInternal           Symbol = "amqp:internal-error"
+	ErrNotFound           Symbol = "amqp:not-found"
+	ErrUnauthorized       Symbol = "amqp:unauthorized-access"
+	ErrDecode             Symbol = "amqp:decode-error"
+	ErrResourceLimit      Symbol = "amqp:resource-limit-exceeded"
+	ErrNotAllowed         Symbol = "amqp:not-allowed"
+	ErrInvalidField       Symbol = "amqp:invalid-field"
+	ErrNotImplemented     Symbol = "amqp:not-implemented"
+	ErrPreconditionFailed Symbol = "amqp:precondition-failed"
+	ErrConnectionForced   Symbol = "amqp:connection:forced"
+	ErrFramingError       Symbol = "amqp:connection:framing-error"
+	ErrSessionWindow      Symbol = "amqp:session:window-violation"
+	ErrSessionErrantLink  Symbol = "amqp:session:errant-link"
+	ErrSessionUnattached  Symbol = "amqp:session:unattached-handle"
+	ErrLinkDetachForced   Symbol = "amqp:link:detach-forced"
+	ErrLinkTransferLimit  Symbol = "amqp:link:transfer-limit-exceeded"
+	ErrLinkMessageSize    Symbol = "amqp:link:message-size-exceeded"
+	ErrLinkStolen         Symbol = "amqp:link:stolen"
+	ErrServerBusy         Symbol = "com.microsoft:server-busy"
+	ErrTimeout            Symbol = "com.microsoft:timeout"
+	ErrEntityDisabled     Symbol = "com.microsoft:entity-disabled"
+	ErrSessionCannotLock  Symbol = "com.microsoft:session-cannot-be-locked"
+	ErrSessionLockLost    Symbol = "com.microsoft:session-lock-lost"
+	ErrMessageLockLost    Symbol = "com.microsoft:message-lock-lost"
+	ErrDeadLetter         Symbol = "com.microsoft:dead-letter"
+	ErrOperationCancelled Symbol = "com.microsoft:operation-cancelled"
 )
 
 // DeliveryState is one of *Accepted, *Rejected, *Released, *Modified, *Received.
@@ -218,7 +236,7 @@ func (*Received) deliveryState() {}
 // Header is the message header section.
 type Header struct {
 	Durable       bool
-	Priority      *uint8 // nil: absent (default 4)
+	Priority      *uint8  // nil: absent (default 4)
 	TTL           *uint32 // milliseconds; nil: absent
 	FirstAcquirer bool
 	DeliveryCount uint32

@@ -2,9 +2,6 @@
 // that the SDK's admin.Client speaks, on top of a broker.
 package atom
 
-// This file fixes the package's public API; the "not implemented" body is
-// filled in by the handler files.
-
 import (
 	"log/slog"
 	"net/http"
@@ -28,4 +25,9 @@ type Options struct {
 
 // NewHandler serves the ATOM API (queues, topics, subscriptions, rules, their
 // runtime properties, namespace properties, $skip/$top paging).
-func NewHandler(b *broker.Broker, opts Options) http.Handler { panic("not implemented") }
+//
+// Entities are the broker's own, so the AMQP side sees every change at once.
+// Unknown query parameters are ignored; failures answer with the service's
+// <Error><Code/><Detail/></Error> document and its status codes (400, 401,
+// 404, 409 …).
+func NewHandler(b *broker.Broker, opts Options) http.Handler { return newHandler(b, opts) }

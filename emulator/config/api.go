@@ -1,10 +1,12 @@
 // Package config reads the official Service Bus emulator's Config.json.
 package config
 
-// This file fixes the package's public API; "not implemented" bodies are
-// filled in by the loader files.
+import (
+	"fmt"
+	"os"
 
-import "github.com/sbx-tui/sbx/emulator/broker"
+	"github.com/sbx-tui/sbx/emulator/broker"
+)
 
 // Config is a whole Config.json (UserConfig).
 type Config struct {
@@ -18,7 +20,8 @@ type Namespace struct {
 	Topics []Topic
 }
 
-// Queue from the config.
+// Queue from the config. Properties are broker.Defaults overlaid with what
+// the file sets.
 type Queue struct {
 	Name       string
 	Properties broker.Properties
@@ -38,13 +41,21 @@ type Subscription struct {
 	Rules      []broker.Rule
 }
 
-// Load reads and validates a Config.json file.
-func Load(path string) (*Config, error) { panic("not implemented") }
+// Load reads and validates a Config.json file. Errors name path as given.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(data, path)
+}
 
 // Parse validates a Config.json document; filename is used in errors, which
 // name the file, the entity and the field ("Config.json: queue \"orders\":
-// Properties.LockDuration: ...").
-func Parse(data []byte, filename string) (*Config, error) { panic("not implemented") }
+// Properties.LockDuration: ..."). Validation problems are all reported, one
+// per line, in an *Error; a JSON syntax error stops at once and gives its
+// line:column.
+func Parse(data []byte, filename string) (*Config, error) { return parse(data, filename) }
 
 // Apply creates the first namespace's entities in b.
-func (c *Config) Apply(b *broker.Broker) error { panic("not implemented") }
+func (c *Config) Apply(b *broker.Broker) error { return apply(c, b) }

@@ -1,0 +1,187 @@
+package amqp
+
+import (
+	"errors"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// errWriterClosed is returned when a frame is queued after the connection's
+// write side has shut down.
+var errWriterClosed = errors.New("amqp: connection closed")
+
+const (
+	// writeHighWater bounds the bytes queued for the socket; producers wait
+	// above it so a client that stops reading cannot grow memory without end.
+	writeHighWater = 4 << 20
+	// spareBufferCap is the largest drained buffer kept for reuse.
+	spareBufferCap = 1 << 20
+)
+
+// connWriter owns the socket's write side. Producers append encoded frames
+// to buf under mu; one goroutine swaps buf out and writes it, so frames that
+// pile up while a write is in progress go out in a single syscall, and the
+// socket is written as soon as the queue was empty (no flush timer).
+type connWriter struct {
+	nc net.Conn
+
+	mu       sync.Mutex
+	drained  *sync.Cond // signalled when buf was taken or the writer stopped
+	buf      []byte
+	spare    []byte
+	closed   bool // no more frames accepted
+	final    bool // only the close frame may still be queued
+	wake     chan struct{}
+	stop     chan struct{}
+	stopOnce sync.Once
+	exited   chan struct{}
+
+	lastWrite atomic.Int64 // unix nanos of the last socket write
+	// keepalive is the longest the writer stays silent; 0 until open.
+	keepalive atomic.Int64
+	onKeepalive func() bool // fault hook for empty frames; false drops
+}
+
+func newConnWriter(nc net.Conn) *connWriter {
+	w := &connWriter{
+		nc:     nc,
+		wake:   make(chan struct{}, 1),
+		stop:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	w.drained = sync.NewCond(&w.mu)
+	w.lastWrite.Store(time.Now().UnixNano())
+	return w
+}
+
+// enqueue appends bytes produced by fill. fill must only append.
+func (w *connWriter) enqueue(fill func([]byte) ([]byte, error), isClose bool) error {
+	w.mu.Lock()
+	for len(w.buf) > writeHighWater && !w.closed {
+		w.drained.Wait()
+	}
+	if w.closed || (w.final && !isClose) {
+		w.mu.Unlock()
+		return errWriterClosed
+	}
+	n := len(w.buf)
+	buf, err := fill(w.buf)
+	if err != nil {
+		buf = buf[:n]
+	}
+	w.buf = buf
+	if isClose {
+		w.final = true
+	}
+	w.mu.Unlock()
+	if err == nil && n == 0 {
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
+	}
+	return err
+}
+
+// refuseMore makes later enqueues fail except a close frame (used once the
+// connection is closing so late Sends get ErrLinkClosed).
+func (w *connWriter) refuseMore() {
+	w.mu.Lock()
+	w.final = true
+	w.mu.Unlock()
+}
+
+// run is the writer goroutine. It exits after stop once everything queued
+// was written, or at the first write error.
+func (w *connWriter) run() {
+	defer close(w.exited)
+	ticker := time.NewTicker(time.Second)
+	defer ticker.Stop()
+	tickEvery := time.Second
+	stopping := false
+	for {
+		w.mu.Lock()
+		for len(w.buf) == 0 {
+			if stopping {
+				w.closed = true
+				w.drained.Broadcast()
+				w.mu.Unlock()
+				return
+			}
+			w.mu.Unlock()
+			ka := time.Duration(w.keepalive.Load())
+			if ka > 0 {
+				// Tick at a quarter of the period and send when silent for
+				// half of it, so gaps stay below the period.
+				if d := max(ka/4, time.Millisecond); d != tickEvery {
+					tickEvery = d
+					ticker.Reset(d)
+				}
+			}
+			select {
+			case <-w.wake:
+			case <-w.stop:
+				stopping = true
+			case <-ticker.C:
+				if ka > 0 && time.Since(time.Unix(0, w.lastWrite.Load())) >= ka/2 {
+					w.queueKeepalive()
+				}
+			}
+			w.mu.Lock()
+		}
+		out := w.buf
+		w.buf = w.spare[:0]
+		w.spare = nil
+		w.mu.Unlock()
+
+		_, err := w.nc.Write(out)
+		w.lastWrite.Store(time.Now().UnixNano())
+
+		w.mu.Lock()
+		if cap(out) <= spareBufferCap {
+			w.spare = out[:0]
+		}
+		if err != nil {
+			w.closed = true
+			w.buf = nil
+		}
+		w.drained.Broadcast()
+		w.mu.Unlock()
+		if err != nil {
+			// The reader notices the broken socket and tears down.
+			w.nc.Close()
+			return
+		}
+	}
+}
+
+var emptyFrame = []byte{0, 0, 0, 8, 2, 0, 0, 0}
+
+func (w *connWriter) queueKeepalive() {
+	if w.onKeepalive != nil && !w.onKeepalive() {
+		w.nc.Close()
+		return
+	}
+	w.mu.Lock()
+	if !w.closed {
+		w.buf = append(w.buf, emptyFrame...)
+	}
+	w.mu.Unlock()
+}
+
+// shutdown asks the writer to write what is queued and exit, waiting at most
+// timeout; the caller closes the socket afterwards.
+func (w *connWriter) shutdown(timeout time.Duration) {
+	w.stopOnce.Do(func() { close(w.stop) })
+	_ = w.nc.SetWriteDeadline(time.Now().Add(timeout))
+	select {
+	case <-w.exited:
+	case <-time.After(timeout):
+	}
+	w.mu.Lock()
+	w.closed = true
+	w.drained.Broadcast()
+	w.mu.Unlock()
+}

@@ -1,0 +1,288 @@
+package amqp
+
+import (
+	"errors"
+	"fmt"
+)
+
+// EncodeMessage encodes all present sections of m in the standard order.
+func EncodeMessage(m *Message) ([]byte, error) {
+	return appendMessage(make([]byte, 0, 256+len(m.Body)+len(m.Footer)), m)
+}
+
+func appendMessage(buf []byte, m *Message) ([]byte, error) {
+	var err error
+	if h := m.Header; h != nil {
+		w := newListWriter(buf, descHeader)
+		w.boolOpt(h.Durable)
+		w.ubytep(h.Priority)
+		w.uintp(h.TTL)
+		w.boolOpt(h.FirstAcquirer)
+		if h.DeliveryCount != 0 {
+			w.uint(h.DeliveryCount)
+		} else {
+			w.null()
+		}
+		if buf, err = w.finish(); err != nil {
+			return nil, err
+		}
+	}
+	if buf, err = appendMapSection(buf, descDeliveryAnn, m.DeliveryAnnotations); err != nil {
+		return nil, err
+	}
+	if buf, err = appendMapSection(buf, descMessageAnn, m.MessageAnnotations); err != nil {
+		return nil, err
+	}
+	if p := m.Properties; p != nil {
+		w := newListWriter(buf, descProperties)
+		w.value(p.MessageID)
+		w.binary(p.UserID)
+		w.strp(p.To)
+		w.strp(p.Subject)
+		w.strp(p.ReplyTo)
+		w.value(p.CorrelationID)
+		w.symp(p.ContentType)
+		w.symp(p.ContentEncoding)
+		w.timep(p.AbsoluteExpiryTime)
+		w.timep(p.CreationTime)
+		w.strp(p.GroupID)
+		w.uintp(p.GroupSequence)
+		w.strp(p.ReplyToGroupID)
+		if buf, err = w.finish(); err != nil {
+			return nil, err
+		}
+	}
+	if buf, err = appendMapSection(buf, descAppProperties, m.ApplicationProperties); err != nil {
+		return nil, err
+	}
+	buf = append(buf, m.Body...)
+	return append(buf, m.Footer...), nil
+}
+
+func appendMapSection(buf []byte, desc uint64, m *Map) ([]byte, error) {
+	if m == nil {
+		return buf, nil
+	}
+	return appendMap(appendUlongDescriptor(buf, desc), m, 1)
+}
+
+// DecodeMessage decodes an encoded message. Body sections and the footer are
+// kept as raw bytes (Message.Body, Message.Footer); both are copies, so the
+// message does not alias b.
+func DecodeMessage(b []byte) (*Message, error) {
+	m := &Message{}
+	var body []byte
+	var seen uint16 // bit (code - 0x70) per non-body section already read
+	for off := 0; off < len(b); {
+		code, descLen, err := sectionDescriptor(b[off:])
+		if err != nil {
+			return nil, err
+		}
+		valueAt := off + descLen
+		if code < descHeader || code > descFooter {
+			return nil, fmt.Errorf("amqp: unknown message section 0x%02x", code)
+		}
+		isBody := code == descData || code == descSequence || code == descValue
+		bit := uint16(1) << (code - descHeader)
+		if seen&bit != 0 && !isBody {
+			return nil, fmt.Errorf("amqp: duplicate message section 0x%02x", code)
+		}
+		if m.Footer != nil {
+			return nil, fmt.Errorf("amqp: message section 0x%02x after the footer", code)
+		}
+		seen |= bit
+		if code == descData {
+			// The common case: validate and slice without decoding a copy.
+			if err := need(b[valueAt:], 1); err != nil {
+				return nil, err
+			}
+			c := b[valueAt]
+			if c != codeVbin8 && c != codeVbin32 {
+				return nil, fmt.Errorf("amqp: data section holds constructor 0x%02x", c)
+			}
+			_, n, err := readVariable(c, b[valueAt+1:])
+			if err != nil {
+				return nil, err
+			}
+			next := valueAt + 1 + n
+			body = append(body, b[off:next]...)
+			off = next
+			continue
+		}
+		v, n, err := decodeValue(b[valueAt:], 1)
+		if err != nil {
+			return nil, err
+		}
+		next := valueAt + n
+		switch code {
+		case descHeader:
+			if m.Header, err = decodeHeader(v); err != nil {
+				return nil, err
+			}
+		case descDeliveryAnn, descMessageAnn, descAppProperties, descFooter:
+			mp, ok := v.(*Map)
+			if !ok && v != nil {
+				return nil, fmt.Errorf("amqp: map section 0x%02x holds %T", code, v)
+			}
+			switch code {
+			case descDeliveryAnn:
+				m.DeliveryAnnotations = mp
+			case descMessageAnn:
+				m.MessageAnnotations = mp
+			case descAppProperties:
+				m.ApplicationProperties = mp
+			default:
+				m.Footer = append([]byte{}, b[off:next]...)
+			}
+		case descProperties:
+			if m.Properties, err = decodeProperties(v); err != nil {
+				return nil, err
+			}
+		case descSequence:
+			if _, ok := v.([]any); !ok {
+				return nil, fmt.Errorf("amqp: amqp-sequence section holds %T", v)
+			}
+			body = append(body, b[off:next]...)
+		case descValue:
+			body = append(body, b[off:next]...)
+		default:
+			return nil, fmt.Errorf("amqp: unknown message section 0x%02x", code)
+		}
+		off = next
+	}
+	m.Body = body
+	return m, nil
+}
+
+// sectionDescriptor reads the descriptor of a message section and returns
+// its numeric code and the bytes taken by the 0x00 and descriptor.
+func sectionDescriptor(b []byte) (uint64, int, error) {
+	if err := need(b, 1); err != nil {
+		return 0, 0, err
+	}
+	if b[0] != codeDescribed {
+		return 0, 0, fmt.Errorf("amqp: message section starts with 0x%02x, not a descriptor", b[0])
+	}
+	d, n, err := decodeValue(b[1:], 1)
+	if err != nil {
+		return 0, 0, err
+	}
+	code, ok := descriptorCode(d)
+	if !ok {
+		return 0, 0, fmt.Errorf("amqp: unknown message section descriptor %v", d)
+	}
+	return code, 1 + n, nil
+}
+
+func decodeHeader(v any) (*Header, error) {
+	r, err := newFieldReader(v, "header")
+	if err != nil {
+		return nil, err
+	}
+	h := &Header{
+		Durable:       r.bool(0),
+		Priority:      r.ubytep(1),
+		TTL:           r.uintp(2),
+		FirstAcquirer: r.bool(3),
+		DeliveryCount: r.uint(4, 0),
+	}
+	return h, r.err
+}
+
+func decodeProperties(v any) (*Properties, error) {
+	r, err := newFieldReader(v, "properties")
+	if err != nil {
+		return nil, err
+	}
+	p := &Properties{
+		MessageID:          r.get(0),
+		UserID:             r.binary(1),
+		To:                 r.strp(2),
+		Subject:            r.strp(3),
+		ReplyTo:            r.strp(4),
+		CorrelationID:      r.get(5),
+		ContentType:        r.symp(6),
+		ContentEncoding:    r.symp(7),
+		AbsoluteExpiryTime: r.timep(8),
+		CreationTime:       r.timep(9),
+		GroupID:            r.strp(10),
+		GroupSequence:      r.uintp(11),
+		ReplyToGroupID:     r.strp(12),
+	}
+	return p, r.err
+}
+
+var errNotDataBody = errors.New("amqp: message body is not made of data sections")
+
+// DataSections decodes m.Body as a sequence of data sections (the batch
+// format). It fails when the body holds another section kind.
+func (m *Message) DataSections() ([][]byte, error) {
+	var out [][]byte
+	b := m.Body
+	for off := 0; off < len(b); {
+		code, descLen, err := sectionDescriptor(b[off:])
+		if err != nil {
+			return nil, err
+		}
+		if code != descData {
+			return nil, errNotDataBody
+		}
+		at := off + descLen
+		if err := need(b[at:], 1); err != nil {
+			return nil, err
+		}
+		c := b[at]
+		if c != codeVbin8 && c != codeVbin32 {
+			return nil, fmt.Errorf("amqp: data section holds constructor 0x%02x", c)
+		}
+		data, n, err := readVariable(c, b[at+1:])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, data)
+		off = at + 1 + n
+	}
+	return out, nil
+}
+
+// BodyValue decodes m.Body as one amqp-value section (management requests).
+func (m *Message) BodyValue() (any, error) {
+	code, descLen, err := sectionDescriptor(m.Body)
+	if err != nil {
+		return nil, err
+	}
+	if code != descValue {
+		return nil, fmt.Errorf("amqp: message body is section 0x%02x, not amqp-value", code)
+	}
+	v, n, err := decodeValue(m.Body[descLen:], 1)
+	if err != nil {
+		return nil, err
+	}
+	if descLen+n != len(m.Body) {
+		return nil, fmt.Errorf("amqp: message body holds more than one amqp-value section")
+	}
+	return v, nil
+}
+
+// SetBodyValue replaces m.Body with one amqp-value section holding v.
+func (m *Message) SetBodyValue(v any) error {
+	b, err := appendValue(appendUlongDescriptor(nil, descValue), v, 1)
+	if err != nil {
+		return err
+	}
+	m.Body = b
+	return nil
+}
+
+// SetBodyData replaces m.Body with one data section per slice.
+func (m *Message) SetBodyData(data ...[]byte) {
+	size := 0
+	for _, d := range data {
+		size += len(d) + 8
+	}
+	b := make([]byte, 0, size)
+	for _, d := range data {
+		b = appendBinary(appendUlongDescriptor(b, descData), d)
+	}
+	m.Body = b
+}

@@ -1,0 +1,113 @@
+package amqp
+
+import "errors"
+
+// rawPerformative is a performative encoded ahead of time, so Send can size
+// frames before writing them.
+type rawPerformative []byte
+
+func (r rawPerformative) appendTo(buf []byte) ([]byte, error) { return append(buf, r...), nil }
+
+// Send sends one delivery on a link the client receives on. It is safe from
+// any goroutine. It returns ErrNoCredit without credit (or while the
+// session's outgoing window is exhausted) and ErrLinkClosed once the link
+// has ended.
+func (l *Link) Send(d OutgoingDelivery) error {
+	if l == nil || l.impl == nil {
+		return ErrLinkClosed
+	}
+	ls := l.impl
+	if ls.clientRole != RoleReceiver {
+		return errors.New("amqp: Send on a link the client sends on")
+	}
+	s := ls.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ls.phase != linkAttached || s.endSent.Load() {
+		return ErrLinkClosed
+	}
+	if ls.credit == 0 {
+		return ErrNoCredit
+	}
+	if ls.maxOut > 0 && uint64(len(d.Payload)) > ls.maxOut {
+		return errMessageTooLarge
+	}
+
+	id := s.nextDeliveryID
+	format := d.Format
+	first := transferFrame{
+		Handle:        ls.handle,
+		DeliveryID:    &id,
+		DeliveryTag:   d.Tag,
+		MessageFormat: &format,
+		Settled:       d.Settled,
+	}
+	if first.DeliveryTag == nil {
+		first.DeliveryTag = []byte{}
+	}
+	var err error
+	// More is always encoded, so the size is the same for true and false.
+	if s.scratch, err = first.appendTo(s.scratch[:0]); err != nil {
+		return err
+	}
+	maxFrame := int(s.c.peerMaxFrame)
+	room := maxFrame - frameHeaderSize - len(s.scratch)
+	frames := 1
+	var contRoom int
+	var cont []byte
+	if len(d.Payload) > room {
+		c := transferFrame{Handle: ls.handle, More: true}
+		if cont, err = c.appendTo(nil); err != nil {
+			return err
+		}
+		contRoom = maxFrame - frameHeaderSize - len(cont)
+		if room <= 0 || contRoom <= 0 {
+			return errors.New("amqp: peer max-frame-size too small for a transfer")
+		}
+		frames = 1 + (len(d.Payload)-room+contRoom-1)/contRoom
+	}
+	if uint64(s.remoteIncomingWindow) < uint64(frames) {
+		s.windowBlocked = true
+		return ErrNoCredit
+	}
+
+	s.nextDeliveryID++
+	ls.deliveryCount++
+	ls.credit--
+	if !d.Settled {
+		s.unsettled[id] = outDelivery{link: ls, tag: append([]byte(nil), d.Tag...)}
+	}
+
+	payload := d.Payload
+	for i := 0; i < frames; i++ {
+		var perf rawPerformative
+		var chunk []byte
+		if i == 0 {
+			n := min(room, len(payload))
+			chunk, payload = payload[:n], payload[n:]
+			if frames > 1 {
+				first.More = true
+				if s.scratch, err = first.appendTo(s.scratch[:0]); err != nil {
+					return err
+				}
+			}
+			perf = s.scratch
+		} else {
+			n := min(contRoom, len(payload))
+			chunk, payload = payload[:n], payload[n:]
+			if i == frames-1 {
+				last := transferFrame{Handle: ls.handle}
+				if cont, err = last.appendTo(cont[:0]); err != nil {
+					return err
+				}
+			}
+			perf = cont
+		}
+		s.nextOutgoingID++
+		s.remoteIncomingWindow--
+		if err := s.c.writeFrame(frameTypeAMQP, s.channel, perf, chunk); err != nil {
+			return ErrLinkClosed
+		}
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package emulator_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/messaging/azservicebus"
+
+	"github.com/sbx-tui/sbx/emulator"
+	"github.com/sbx-tui/sbx/emulator/broker"
+)
+
+// drainAndComplete receives until want distinct bodies were completed,
+// tolerating the empty returns and errors a recovering receiver produces.
+// It fails on a body completed twice. Settling by lock token goes through
+// the management link, which survives a dropped receiver connection.
+func drainAndComplete(t testing.TB, r *azservicebus.Receiver, want int) []string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	seen := map[string]bool{}
+	var order []string
+	for len(order) < want {
+		if time.Now().After(deadline) {
+			t.Fatalf("completed %d of %d messages: %q", len(order), want, order)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		msgs, err := r.ReceiveMessages(ctx, want-len(order), nil)
+		cancel()
+		if err != nil {
+			t.Logf("ReceiveMessages: %v (retrying)", err)
+			continue
+		}
+		for _, m := range msgs {
+			cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+			err := r.CompleteMessage(cctx, &azservicebus.ReceivedMessage{LockToken: m.LockToken}, nil)
+			ccancel()
+			if err != nil {
+				t.Logf("complete %q: %v (it will be redelivered)", m.Body, err)
+				continue
+			}
+			if seen[string(m.Body)] {
+				t.Fatalf("%q completed twice", m.Body)
+			}
+			seen[string(m.Body)] = true
+			order = append(order, string(m.Body))
+		}
+	}
+	return order
+}
+
+// Sender and receiver keep working when every connection is dropped, and
+// no message is lost or completed twice.
+func TestRecoverDropConnections(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{RequiresDuplicateDetection: true, LockDuration: 2 * time.Second})
+	c := newClient(t, em.ConnectionString)
+	s := newSender(t, c, q)
+	r := newReceiver(t, c, q, nil)
+	var want []string
+	for i := range 10 {
+		id := fmt.Sprintf("m%d", i)
+		want = append(want, id)
+		if err := s.SendMessage(ctxT(t, 10*time.Second), &azservicebus.Message{MessageID: &id, Body: []byte(id)}, nil); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+		if i == 4 {
+			if n := em.Faults.DropConnections(); n == 0 {
+				t.Fatal("no connection to drop")
+			}
+		}
+	}
+	got := drainAndComplete(t, r, 4)
+	em.Faults.DropConnections()
+	got = append(got, drainAndComplete(t, r, 6)...)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Fatalf("completed %q, want %q", got, want)
+	}
+	if c := counts(t, em, q); c.Active != 0 {
+		t.Fatalf("left over: %+v", c)
+	}
+}
+
+// A connection dropped after a given number of frames, at many different
+// points of the send path, never loses a message; duplicate detection
+// absorbs the resends of transfers whose outcome was lost.
+func TestRecoverDropAfterFrames(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{RequiresDuplicateDetection: true, LockDuration: 2 * time.Second})
+	c := newClient(t, em.ConnectionString)
+	s := newSender(t, c, q)
+	var want []string
+	for i := range 15 {
+		em.Faults.DropAfterFrames(2 + (i*7)%23)
+		id := fmt.Sprintf("f%02d", i)
+		want = append(want, id)
+		if err := s.SendMessage(ctxT(t, 20*time.Second), &azservicebus.Message{MessageID: &id, Body: []byte(id)}, nil); err != nil {
+			t.Fatalf("send %s: %v", id, err)
+		}
+	}
+	em.Faults.DropAfterFrames(0)
+	got := drainAndComplete(t, newReceiver(t, c, q, nil), len(want))
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Fatalf("completed %q, want %q", got, want)
+	}
+}
+
+// server-busy and timeout failures of sends, CBS, management and receiver
+// attaches are retried by the SDK until they succeed.
+func TestRecoverServerBusy(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+
+	em.Faults.FailNext(emulator.OpCBS, 2, emulator.FaultTimeout)
+	s := newSender(t, c, q)
+	em.Faults.FailNext(emulator.OpSend, 2, emulator.FaultServerBusy)
+	sendBodies(t, s, "once")
+	if em.Faults.Pending(emulator.OpCBS) != 0 || em.Faults.Pending(emulator.OpSend) != 0 {
+		t.Fatal("the injected faults were not hit")
+	}
+	if got := counts(t, em, q).Active; got != 1 {
+		t.Fatalf("active = %d, want exactly 1", got)
+	}
+
+	em.Faults.FailNext(emulator.OpReceive, 2, emulator.FaultServerBusy)
+	r := newReceiver(t, c, q, nil)
+	em.Faults.FailNext(emulator.OpManagement, 2, emulator.FaultServerBusy)
+	peeked, err := r.PeekMessages(ctxT(t, 10*time.Second), 1, nil)
+	if err != nil || len(peeked) != 1 {
+		t.Fatalf("peek: %v %v", peeked, err)
+	}
+	m := receiveN(t, r, 1)[0]
+	if em.Faults.Pending(emulator.OpReceive) != 0 || em.Faults.Pending(emulator.OpManagement) != 0 {
+		t.Fatal("the injected faults were not hit")
+	}
+	if err := r.CompleteMessage(ctxT(t, 10*time.Second), m, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A settlement refused with server-busy is retried (with the SDK's fixed
+// settlement back-off of about 4 s) and then succeeds.
+func TestRecoverSettleServerBusy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the SDK's default settlement back-off")
+	}
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+	sendBodies(t, newSender(t, c, q), "x")
+	r := newReceiver(t, c, q, nil)
+	m := receiveN(t, r, 1)[0]
+	em.Faults.FailNext(emulator.OpSettle, 1, emulator.FaultServerBusy)
+	if err := r.CompleteMessage(ctxT(t, 20*time.Second), m, nil); err != nil {
+		t.Fatal(err)
+	}
+	if em.Faults.Pending(emulator.OpSettle) != 0 {
+		t.Fatal("the settle fault was not hit")
+	}
+	if got := counts(t, em, q).Active; got != 0 {
+		t.Fatalf("active = %d", got)
+	}
+}
+
+// Links force-detached by the broker are re-attached: the sender resends,
+// a message received before the detach still completes (through the
+// management link), and the receiver gets the next message.
+func TestRecoverDetachForced(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+	s := newSender(t, c, q)
+	sendBodies(t, s, "first")
+	r := newReceiver(t, c, q, nil)
+	m := receiveN(t, r, 1)[0]
+
+	if n := em.Faults.DetachLinks(""); n < 2 {
+		t.Fatalf("detached %d links, want the sender's and the receiver's", n)
+	}
+	if err := r.CompleteMessage(ctxT(t, 10*time.Second), m, nil); err != nil {
+		t.Fatalf("complete after detach: %v", err)
+	}
+	sendBodies(t, s, "second")
+	got := drainAndComplete(t, r, 1)
+	if got[0] != "second" {
+		t.Fatalf("received %q", got)
+	}
+	if c := counts(t, em, q); c.Active != 0 {
+		t.Fatalf("left over: %+v", c)
+	}
+}
+
+// Added latency slows operations down but breaks nothing.
+func TestLatency(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+	s := newSender(t, c, q)
+	sendBodies(t, s, "warm-up")
+	em.Faults.SetLatency(100 * time.Millisecond)
+	start := time.Now()
+	sendBodies(t, s, "slow")
+	if d := time.Since(start); d < 100*time.Millisecond {
+		t.Fatalf("send took %v with 100ms latency", d)
+	}
+	em.Faults.SetLatency(0)
+	got := receiveN(t, newReceiver(t, c, q, deleteMode), 2)
+	if !slices.Equal(bodies(got), []string{"warm-up", "slow"}) {
+		t.Fatalf("received %q", bodies(got))
+	}
+}

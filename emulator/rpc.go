@@ -1,0 +1,199 @@
+package emulator
+
+import (
+	"encoding/binary"
+	"errors"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/sbx-tui/sbx/emulator/amqp"
+)
+
+// errBadRequest marks a malformed management request (status 400).
+var errBadRequest = errors.New("bad request")
+
+// requestLink receives CBS or management requests; each gets one response on
+// the reply link its reply-to names.
+type requestLink struct {
+	h    *handler
+	cbs  bool
+	path string // entity path of a management link
+}
+
+// response is what an operation answers.
+type response struct {
+	status      int32
+	description string
+	body        any // amqp-value body; nil: no body
+}
+
+func ok(body any) response { return response{status: 200, description: "OK", body: body} }
+
+func failed(err error) response {
+	status, desc := statusOf(err)
+	return response{status: status, description: desc}
+}
+
+// Transfer implements amqp.LinkHandler. The request is answered on its own
+// goroutine so a slow operation (or injected latency) never stalls the
+// connection's reader.
+func (r *requestLink) Transfer(l *amqp.Link, d *amqp.IncomingDelivery) amqp.DeliveryState {
+	req, err := amqp.DecodeMessage(d.Payload)
+	if err != nil {
+		return &amqp.Rejected{Error: &amqp.Error{Condition: amqp.ErrDecode, Description: err.Error()}}
+	}
+	go r.serve(l, req)
+	return &amqp.Accepted{}
+}
+
+func (r *requestLink) serve(l *amqp.Link, req *amqp.Message) {
+	em := r.h.em
+	em.Faults.delay()
+	start := time.Now()
+	var resp response
+	if r.cbs {
+		resp = r.h.putToken(l.Conn(), req)
+	} else {
+		resp = r.h.manage(l, r.path, req)
+	}
+	em.stats.requests.Add(1)
+	r.h.reply(l.Conn(), req, resp)
+	em.stats.timed(start)
+}
+
+func (r *requestLink) Flow(*amqp.Link) {}
+func (r *requestLink) Disposition(*amqp.Link, []byte, amqp.DeliveryState, bool) amqp.DeliveryState {
+	return nil
+}
+func (r *requestLink) Detached(*amqp.Link, *amqp.Error) {}
+
+// replyTag numbers responses; tags only need to be unique per link.
+var replyTag atomic.Uint64
+
+// reply sends resp to the link named by the request's reply-to, correlated
+// with the request's message-id. Requests without a reply link are dropped,
+// as the client can never see an answer anyway.
+func (h *handler) reply(c *amqp.Conn, req *amqp.Message, resp response) {
+	if req.Properties == nil || req.Properties.ReplyTo == nil {
+		return
+	}
+	link := h.replyLinkFor(c, *req.Properties.ReplyTo)
+	if link == nil {
+		h.em.log.Debug("no reply link", "reply-to", *req.Properties.ReplyTo)
+		return
+	}
+	out := &amqp.Message{
+		Properties: &amqp.Properties{CorrelationID: req.Properties.MessageID},
+		ApplicationProperties: &amqp.Map{Pairs: []amqp.MapPair{
+			{Key: "status-code", Value: resp.status},
+			{Key: "status-description", Value: resp.description},
+		}},
+	}
+	if resp.body != nil {
+		if err := out.SetBodyValue(resp.body); err != nil {
+			h.em.log.Error("encoding a response", "err", err)
+			out.ApplicationProperties.Set("status-code", int32(500))
+			out.ApplicationProperties.Set("status-description", err.Error())
+		}
+	}
+	payload, err := amqp.EncodeMessage(out)
+	if err != nil {
+		h.em.log.Error("encoding a response", "err", err)
+		return
+	}
+	tag := binary.BigEndian.AppendUint64(nil, replyTag.Add(1))
+	// The client grants 1000 credits and tops them up as it reads; wait
+	// briefly rather than dropping a response when they run out.
+	for range 100 {
+		err = link.Send(amqp.OutgoingDelivery{Tag: tag, Payload: payload, Settled: true})
+		if !errors.Is(err, amqp.ErrNoCredit) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err != nil {
+		h.em.log.Debug("sending a response", "err", err)
+	}
+}
+
+// putToken answers a CBS put-token: 404 for an audience naming no entity,
+// 401 for a bad token when keys are enforced, 202 otherwise.
+func (h *handler) putToken(c *amqp.Conn, req *amqp.Message) response {
+	if kind, ok := h.em.Faults.take(OpCBS); ok {
+		return response{status: kind.status(), description: "injected fault: " + string(kind)}
+	}
+	op, _ := appProp(req, "operation")
+	if op != "put-token" {
+		return response{status: 400, description: "unsupported CBS operation " + strconv.Quote(op)}
+	}
+	audience, _ := appProp(req, "name")
+	path := audiencePath(audience)
+	if path == "" {
+		return response{status: 400, description: "the audience names no entity"}
+	}
+	if err := h.em.Broker.CheckPath(path); err != nil {
+		status, desc := statusOf(err)
+		if status != 404 {
+			return response{status: status, description: desc}
+		}
+		return response{status: 404, description: "The messaging entity '" + path + "' could not be found."}
+	}
+	now := h.em.cfg.Now()
+	until := now.Add(24 * time.Hour)
+	if key := h.em.cfg.SASKey; key != "" {
+		v, _ := req.BodyValue()
+		token, isString := v.(string)
+		if !isString {
+			return response{status: 401, description: "the token must be a string"}
+		}
+		if err := verifySAS(token, audience, h.em.cfg.SASKeyName, key, now); err != nil {
+			return response{status: 401, description: err.Error()}
+		}
+		if exp, ok := tokenExpiry(token); ok {
+			until = exp
+		}
+	}
+	h.authorize(c, path, until)
+	return response{status: 202, description: "Accepted"}
+}
+
+// tokenExpiry reads se from a SAS token.
+func tokenExpiry(token string) (time.Time, bool) {
+	for _, part := range splitFields(token) {
+		if len(part) > 3 && part[:3] == "se=" {
+			se, err := strconv.ParseInt(part[3:], 10, 64)
+			if err == nil {
+				return time.Unix(se, 0), true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+func splitFields(token string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(token); i++ {
+		if i == len(token) || token[i] == '&' || token[i] == ' ' {
+			out = append(out, token[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// appProp reads a string application property of a request.
+func appProp(m *amqp.Message, key string) (string, bool) {
+	v, ok := m.ApplicationProperties.Get(key)
+	if !ok {
+		return "", false
+	}
+	switch s := v.(type) {
+	case string:
+		return s, true
+	case amqp.Symbol:
+		return string(s), true
+	}
+	return "", false
+}

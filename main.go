@@ -1,0 +1,72 @@
+// Command sbx is a terminal UI explorer for Azure Service Bus. This build
+// carries the embedded emulator (`sbx emulator`); the TUI arrives next.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is set by the release build (-ldflags "-X main.version=…").
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run dispatches a subcommand and returns the process exit code: 0 on
+// success, 2 on a usage error, 1 on anything else.
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := ""
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "emulator":
+		err = runEmulator(args, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "sbx", version)
+	case "help", "-h", "--help":
+		usage(stdout)
+	case "":
+		usage(stdout)
+		fmt.Fprintln(stdout, "\nThe terminal UI is not in this build yet; `sbx emulator` runs the demo namespace.")
+	default:
+		fmt.Fprintf(stderr, "sbx: unknown command %q\n\n", cmd)
+		usage(stderr)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		fmt.Fprintln(stderr, "sbx:", err)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "sbx:", err)
+		return 1
+	}
+}
+
+// usageError marks a mistake in the command line (exit code 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `sbx — a terminal UI explorer for Azure Service Bus
+
+Usage:
+  sbx emulator [flags]   run the embedded Service Bus emulator (AMQP + management API)
+  sbx version            print the version
+  sbx help               this help
+
+Run "sbx emulator -h" for the emulator's flags.
+`)
+}
