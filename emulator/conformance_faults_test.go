@@ -102,6 +102,10 @@ func TestRecoverDropAfterFrames(t *testing.T) {
 		}
 	}
 	em.Faults.DropAfterFrames(0)
+	if n := em.Faults.FrameDrops(); n < 10 {
+		t.Fatalf("only %d connections were dropped", n)
+	}
+	t.Logf("%d connections dropped", em.Faults.FrameDrops())
 	got := drainAndComplete(t, newReceiver(t, c, q, nil), len(want))
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
@@ -143,8 +147,11 @@ func TestRecoverServerBusy(t *testing.T) {
 	}
 }
 
-// A settlement refused with server-busy is retried (with the SDK's fixed
-// settlement back-off of about 4 s) and then succeeds.
+// A settlement refused with server-busy settles nothing and loses nothing.
+// The SDK retries after its fixed settlement back-off (about 4 s), but
+// go-amqp already counts a rejected disposition as settled, so the retry is
+// a no-op that reports success; the message stays locked and comes back
+// once the lock expires (the same would happen against Azure).
 func TestRecoverSettleServerBusy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for the SDK's default settlement back-off")
@@ -156,11 +163,23 @@ func TestRecoverSettleServerBusy(t *testing.T) {
 	r := newReceiver(t, c, q, nil)
 	m := receiveN(t, r, 1)[0]
 	em.Faults.FailNext(emulator.OpSettle, 1, emulator.FaultServerBusy)
-	if err := r.CompleteMessage(ctxT(t, 20*time.Second), m, nil); err != nil {
-		t.Fatal(err)
-	}
+	err := r.CompleteMessage(ctxT(t, 20*time.Second), m, nil)
+	t.Logf("CompleteMessage after a refused settlement returned %v", err)
 	if em.Faults.Pending(emulator.OpSettle) != 0 {
 		t.Fatal("the settle fault was not hit")
+	}
+	if got := counts(t, em, q).Active; got != 1 {
+		t.Fatalf("active = %d: the refused settlement changed the queue", got)
+	}
+	if err := em.Faults.ExpireLock(m.LockToken); err != nil {
+		t.Fatal(err)
+	}
+	again := receiveN(t, r, 1)[0]
+	if *again.SequenceNumber != *m.SequenceNumber || again.DeliveryCount != 2 {
+		t.Fatalf("redelivered seq %d count %d", *again.SequenceNumber, again.DeliveryCount)
+	}
+	if err := r.CompleteMessage(ctxT(t, 10*time.Second), again, nil); err != nil {
+		t.Fatal(err)
 	}
 	if got := counts(t, em, q).Active; got != 0 {
 		t.Fatalf("active = %d", got)

@@ -66,6 +66,7 @@ type Faults struct {
 	pending map[Op][]FaultKind
 
 	dropAfter atomic.Int64 // frames left before a drop; 0 = off
+	dropped   atomic.Int64 // connections dropped by DropAfterFrames
 	latency   atomic.Int64 // nanoseconds added to every operation
 }
 
@@ -88,6 +89,9 @@ func (f *Faults) DropAfterFrames(n int) {
 	f.dropAfter.Store(int64(n))
 }
 
+// FrameDrops reports how many connections DropAfterFrames has dropped.
+func (f *Faults) FrameDrops() int { return int(f.dropped.Load()) }
+
 // onFrame is the AMQP server's frame hook.
 func (f *Faults) onFrame(c *amqp.Conn, incoming bool) bool {
 	for {
@@ -96,7 +100,11 @@ func (f *Faults) onFrame(c *amqp.Conn, incoming bool) bool {
 			return true
 		}
 		if f.dropAfter.CompareAndSwap(left, left-1) {
-			return left != 1
+			if left == 1 {
+				f.dropped.Add(1)
+				return false
+			}
+			return true
 		}
 	}
 }

@@ -169,4 +169,3 @@ type Session struct{ impl *sessionState }
 
 // Conn is one client connection.
 type Conn struct{ impl *connState }
-

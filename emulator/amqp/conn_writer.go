@@ -40,7 +40,7 @@ type connWriter struct {
 
 	lastWrite atomic.Int64 // unix nanos of the last socket write
 	// keepalive is the longest the writer stays silent; 0 until open.
-	keepalive atomic.Int64
+	keepalive   atomic.Int64
 	onKeepalive func() bool // fault hook for empty frames; false drops
 }
 

@@ -82,9 +82,9 @@ func decodeEntry(body []byte) (descKind, *contentIn, error) {
 // fieldSetter parses one element's text into p.
 type fieldSetter func(p *broker.Properties, text string) error
 
-// fieldKinds says which kinds a settable field applies to; fields of other
-// kinds, and read-only fields such as MessageCount or CreatedAt that clients
-// echo back, are ignored.
+// fieldSpec is a settable field: the kinds it applies to and its parser.
+// Fields of other kinds, and read-only fields such as MessageCount or
+// CreatedAt that clients echo back, are ignored.
 type fieldSpec struct {
 	kinds []broker.Kind
 	set   fieldSetter

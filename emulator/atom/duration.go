@@ -69,8 +69,9 @@ func formatDuration(d time.Duration) string {
 	return b.String()
 }
 
-// durationUnits are the nanoseconds per designator; years and months use the
-// fixed lengths XmlConvert uses for TimeSpans (365 and 30 days).
+// dateUnits and timeUnits are the nanoseconds per designator before and after
+// the T; years and months take the fixed lengths XmlConvert gives TimeSpans
+// (365 and 30 days).
 var (
 	dateUnits = map[byte]*big.Int{
 		'Y': big.NewInt(int64(365 * 24 * time.Hour)),

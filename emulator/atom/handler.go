@@ -114,6 +114,11 @@ func (h *handler) serve(r *http.Request) (response, error) {
 	case routeSubscriptions:
 		return h.onlyGet(req, h.listSubscriptions)
 	case routeRules:
+		if r.Method == http.MethodPut {
+			// CreateRule without a name PUTs to ".../Rules/" and names the
+			// rule ($Default) only in the body.
+			return h.rule(req)
+		}
 		return h.onlyGet(req, h.listRules)
 	case routeEntity:
 		return h.entity(req)

@@ -139,6 +139,11 @@ func (h *handler) rule(q *request) (response, error) {
 	if kind != descRule {
 		return response{}, badRequest("PUT of a rule needs a RuleDescription")
 	}
+	if name == "" {
+		if name = strings.TrimSpace(c.Rule.Name); name == "" {
+			name = broker.DefaultRuleName
+		}
+	}
 	rule, err := c.Rule.toRule(name)
 	if err != nil {
 		return response{}, badRequest("%v", err)

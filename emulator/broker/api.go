@@ -3,14 +3,10 @@
 // It speaks no protocol; the emulator package maps AMQP and HTTP onto it.
 package broker
 
-// This file fixes the package's public API so the emulator, atom and config
-// packages can be written against it. "not implemented" bodies are filled in
-// by the broker's own files.
+// This file holds the package's public types; the methods live in the files
+// named after what they do (manage.go, send.go, receive.go, settle.go …).
 
-import (
-	"context"
-	"time"
-)
+import "time"
 
 // ---------------------------------------------------------------- errors
 
@@ -90,7 +86,6 @@ type Properties struct {
 const MaxDuration = time.Duration(1<<63 - 1)
 
 // Defaults returns the service defaults for a kind.
-func Defaults(k Kind) Properties { panic("not implemented") }
 
 // Counts are the runtime counts of an entity. Always exact.
 type Counts struct {
@@ -210,7 +205,6 @@ type Message struct {
 }
 
 // Size is what the message counts against size limits and SizeInBytes.
-func (m *Message) Size() int64 { panic("not implemented") }
 
 // Delivery is a message handed out under a lock (or removed, in
 // receive-and-delete mode, where LockToken is zero).
@@ -238,93 +232,15 @@ type Options struct {
 	// MaxMessageSize in bytes for entities that set none (default 256 KiB).
 	MaxMessageSize int64
 	// TickInterval of the background timer that enqueues due scheduled
-	// messages and expires locks and TTLs (default 50ms). Zero disables the
-	// timer (tests call Tick).
+	// messages and expires locks and TTLs. Zero means 50ms with the real
+	// clock and no timer when Now is set (tests call Tick); negative disables
+	// the timer.
 	TickInterval time.Duration
 }
 
 // Broker is a namespace's worth of entities. All methods are safe for
 // concurrent use.
-type Broker struct{ impl any }
-
-// New makes an empty broker; Close stops its timer.
-func New(opts Options) *Broker { panic("not implemented") }
-
-// Close stops the background timer.
-func (b *Broker) Close() { panic("not implemented") }
-
-// Tick applies everything due at Now(): scheduled messages become active,
-// expired locks release their messages (delivery count +1, dead-lettering at
-// MaxDeliveryCount), expired session locks are released, expired messages are
-// removed or dead-lettered.
-func (b *Broker) Tick() { panic("not implemented") }
-
-// Entity management. Names of queues and topics share one namespace and are
-// matched case-insensitively, as the service does. Errors are *Error with
-// Status 404 (missing), 409 (exists) or 400 (bad property).
-func (b *Broker) CreateQueue(name string, p Properties) (*EntityInfo, error) {
-	panic("not implemented")
-}
-func (b *Broker) UpdateQueue(name string, p Properties) (*EntityInfo, error) {
-	panic("not implemented")
-}
-func (b *Broker) GetQueue(name string) (*EntityInfo, error) { panic("not implemented") }
-func (b *Broker) DeleteQueue(name string) error             { panic("not implemented") }
-func (b *Broker) ListQueues() []*EntityInfo                 { panic("not implemented") }
-func (b *Broker) CreateTopic(name string, p Properties) (*EntityInfo, error) {
-	panic("not implemented")
-}
-func (b *Broker) UpdateTopic(name string, p Properties) (*EntityInfo, error) {
-	panic("not implemented")
-}
-func (b *Broker) GetTopic(name string) (*EntityInfo, error) { panic("not implemented") }
-func (b *Broker) DeleteTopic(name string) error             { panic("not implemented") }
-func (b *Broker) ListTopics() []*EntityInfo                 { panic("not implemented") }
-func (b *Broker) CreateSubscription(topic, name string, p Properties, defaultRule *Rule) (*EntityInfo, error) {
-	panic("not implemented")
-}
-func (b *Broker) UpdateSubscription(topic, name string, p Properties) (*EntityInfo, error) {
-	panic("not implemented")
-}
-func (b *Broker) GetSubscription(topic, name string) (*EntityInfo, error) { panic("not implemented") }
-func (b *Broker) DeleteSubscription(topic, name string) error             { panic("not implemented") }
-func (b *Broker) ListSubscriptions(topic string) ([]*EntityInfo, error)   { panic("not implemented") }
-func (b *Broker) CreateRule(topic, sub string, r Rule) (*Rule, error)     { panic("not implemented") }
-func (b *Broker) UpdateRule(topic, sub string, r Rule) (*Rule, error)     { panic("not implemented") }
-func (b *Broker) GetRule(topic, sub, name string) (*Rule, error)          { panic("not implemented") }
-func (b *Broker) DeleteRule(topic, sub, name string) error                { panic("not implemented") }
-func (b *Broker) ListRules(topic, sub string) ([]*Rule, error)            { panic("not implemented") }
-
-// Paths. A path names where messages are read: "q", "t/Subscriptions/s",
-// optionally followed by "/$DeadLetterQueue" or "/$Transfer/$DeadLetterQueue".
-// An address names where messages are sent: a queue or topic name.
-
-// CheckPath reports whether a path or address exists (nil) or an *Error
-// with Status 404.
-func (b *Broker) CheckPath(path string) error { panic("not implemented") }
-
-// Send enqueues msgs (one batch: all or nothing) to a queue or a topic (fanned
-// out to every subscription whose rules match, each rule's action applied to
-// that subscription's copy). It assigns sequence numbers, enqueued time and
-// missing message ids; honours duplicate detection, scheduled enqueue time,
-// ForwardTo, entity status (CondEntityDisabled), size limit (CondMessageSize),
-// entity quota (CondResourceLimit) and RequiresSession (a session entity
-// refuses messages without a session id with CondNotAllowed).
-func (b *Broker) Send(address string, msgs []*Message) error { panic("not implemented") }
-
-// Schedule stores msgs as scheduled for their ScheduledEnqueueTime and returns
-// their sequence numbers in order.
-func (b *Broker) Schedule(address string, msgs []*Message) ([]int64, error) { panic("not implemented") }
-
-// CancelScheduled removes scheduled messages; unknown numbers are ignored.
-func (b *Broker) CancelScheduled(address string, seqs []int64) error { panic("not implemented") }
-
-// Peek returns up to max messages with sequence number >= from, in order,
-// including locked, deferred and scheduled ones (snapshots with State set).
-// It changes nothing. sessionID non-nil restricts it to that session.
-func (b *Broker) Peek(path string, from int64, max int, sessionID *string) ([]*Message, error) {
-	panic("not implemented")
-}
+type Broker struct{ impl *brokerImpl }
 
 // SessionSpec selects the session a receiver binds to.
 type SessionSpec struct {
@@ -332,79 +248,4 @@ type SessionSpec struct {
 }
 
 // Receiver takes messages off one path for one AMQP link.
-type Receiver struct{ impl any }
-
-// OpenReceiver makes a receiver. For a session entity, session must be
-// non-nil; accepting a session locks it (CondSessionCannotLock if another
-// receiver holds it). With session.ID nil it waits until some unlocked session
-// has a deliverable message or ctx ends (CondTimeout). A non-session receiver
-// on a session entity fails with CondNotAllowed and the text "It is not
-// possible for an entity that requires sessions to create a non-sessionful
-// message receiver.". ReceiveDisabled/Disabled entities give CondEntityDisabled.
-func (b *Broker) OpenReceiver(ctx context.Context, path string, mode ReceiveMode, session *SessionSpec) (*Receiver, error) {
-	panic("not implemented")
-}
-
-// Next takes the next deliverable message (FIFO by sequence number), locking
-// it for the entity's LockDuration (PeekLock) or removing it
-// (ReceiveAndDelete). ok is false when nothing is deliverable now.
-func (r *Receiver) Next() (d *Delivery, ok bool) { panic("not implemented") }
-
-// Ready returns a channel that is closed when something may have become
-// deliverable since the last call to Ready (new message, lock expired,
-// abandon, scheduled message due). Call Next after it fires.
-func (r *Receiver) Ready() <-chan struct{} { panic("not implemented") }
-
-// SessionID is the locked session, for session receivers.
-func (r *Receiver) SessionID() (string, bool) { panic("not implemented") }
-
-// SessionLockedUntil is the session lock's expiry, for session receivers.
-func (r *Receiver) SessionLockedUntil() time.Time { panic("not implemented") }
-
-// Close releases the receiver and its session lock (messages of the session
-// that are locked but unsettled become available again without a delivery
-// count increment).
-func (r *Receiver) Close() { panic("not implemented") }
-
-// Settlement by lock token, from any receiver or connection. An unknown or
-// expired token gives *Error{CondMessageLockLost, Status 410}. props are merged
-// into the message's application properties.
-func (b *Broker) Complete(token [16]byte) error                      { panic("not implemented") }
-func (b *Broker) Abandon(token [16]byte, props map[string]any) error { panic("not implemented") }
-func (b *Broker) Release(token [16]byte) error                       { panic("not implemented") } // no delivery count change
-func (b *Broker) Defer(token [16]byte, props map[string]any) error   { panic("not implemented") }
-func (b *Broker) DeadLetter(token [16]byte, reason, description string, props map[string]any) error {
-	panic("not implemented")
-}
-
-// RenewLock extends message locks by their entity's LockDuration from now.
-func (b *Broker) RenewLock(tokens [][16]byte) ([]time.Time, error) { panic("not implemented") }
-
-// ReceiveBySequence locks (PeekLock) or removes deferred messages (the
-// service allows any message by sequence number; so does the broker).
-func (b *Broker) ReceiveBySequence(path string, seqs []int64, mode ReceiveMode, sessionID *string) ([]*Delivery, error) {
-	panic("not implemented")
-}
-
-// Session operations. A session is "locked by r" for the receiver that
-// accepted it; management operations name the session by id and succeed while
-// some receiver holds it.
-func (b *Broker) RenewSessionLock(path, sessionID string) (time.Time, error) {
-	panic("not implemented")
-}
-func (b *Broker) GetSessionState(path, sessionID string) ([]byte, error) { panic("not implemented") } // nil: no state
-func (b *Broker) SetSessionState(path, sessionID string, state []byte) error {
-	panic("not implemented")
-} // empty: clear
-// ListSessions lists sessions with messages or state (updatedSince zero), or
-// only those whose state changed after updatedSince.
-func (b *Broker) ListSessions(path string, updatedSince time.Time, skip, top int) ([]string, error) {
-	panic("not implemented")
-}
-
-// Counts of a path's entity (subqueue suffixes are ignored).
-func (b *Broker) Counts(path string) (Counts, error) { panic("not implemented") }
-
-// Fault injection: make a lock (or all locks) expire now.
-func (b *Broker) ExpireLock(token [16]byte) error { panic("not implemented") }
-func (b *Broker) ExpireAllLocks()                 { panic("not implemented") }
+type Receiver struct{ impl *receiverImpl }

@@ -155,10 +155,39 @@ func TestApplyErrors(t *testing.T) {
 	}
 	b := newBroker(t)
 	dup := &Config{Namespaces: []Namespace{{Name: "ns", Queues: []Queue{
-		{Name: "q", Properties: defaultProperties(broker.KindQueue)},
-		{Name: "q", Properties: defaultProperties(broker.KindQueue)},
+		{Name: "q", Properties: broker.Defaults(broker.KindQueue)},
+		{Name: "q", Properties: broker.Defaults(broker.KindQueue)},
 	}}}}
 	if err := dup.Apply(b); err == nil {
 		t.Error("Apply of a hand-built config with a duplicate queue should fail")
+	}
+}
+
+// TestApplyRulesRoute sends through the applied sample: the SQL rule's filter
+// picks the message and its action rewrites sys.To; a message that matches
+// neither rule is not delivered to the subscription.
+func TestApplyRulesRoute(t *testing.T) {
+	b := newBroker(t)
+	cfg, err := Parse([]byte(sampleConfig), "Config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Apply(b); err != nil {
+		t.Fatal(err)
+	}
+	match := &broker.Message{MessageID: "123456", ApplicationProperties: map[string]any{"userProp1": "value1"}}
+	miss := &broker.Message{MessageID: "999", ApplicationProperties: map[string]any{"userProp1": "value1"}}
+	if err := b.Send("topic.1", []*broker.Message{match, miss}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Peek("topic.1/Subscriptions/subscription.1", 0, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("subscription holds %d messages, want 1", len(got))
+	}
+	if got[0].MessageID != "123456" || got[0].To == nil || *got[0].To != "Entity" {
+		t.Errorf("delivered message id %v, To %v; want 123456 with To rewritten to Entity", got[0].MessageID, got[0].To)
 	}
 }

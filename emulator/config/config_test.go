@@ -26,7 +26,7 @@ func TestParseSample(t *testing.T) {
 	}
 
 	q := ns.Queues[0]
-	wantQ := defaultProperties(broker.KindQueue)
+	wantQ := broker.Defaults(broker.KindQueue)
 	wantQ.DefaultMessageTimeToLive = time.Hour
 	wantQ.DuplicateDetectionHistoryTimeWindow = 20 * time.Second
 	wantQ.LockDuration = time.Minute
@@ -36,7 +36,7 @@ func TestParseSample(t *testing.T) {
 	}
 
 	tp := ns.Topics[0]
-	wantT := defaultProperties(broker.KindTopic)
+	wantT := broker.Defaults(broker.KindTopic)
 	wantT.DefaultMessageTimeToLive = time.Hour
 	wantT.DuplicateDetectionHistoryTimeWindow = 20 * time.Second
 	if tp.Name != "topic.1" || tp.Properties != wantT {
@@ -47,7 +47,7 @@ func TestParseSample(t *testing.T) {
 	}
 
 	s := tp.Subscriptions[0]
-	wantS := defaultProperties(broker.KindSubscription)
+	wantS := broker.Defaults(broker.KindSubscription)
 	wantS.DefaultMessageTimeToLive = time.Hour
 	wantS.LockDuration = time.Minute
 	wantS.MaxDeliveryCount = 3
@@ -74,7 +74,7 @@ func TestParseOverlaysOnlyWhatIsSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := defaultProperties(broker.KindQueue)
+	want := broker.Defaults(broker.KindQueue)
 	if got := cfg.Namespaces[0].Queues[1].Properties; got != want {
 		t.Errorf("queue without Properties = %+v, want the defaults %+v", got, want)
 	}

@@ -25,10 +25,6 @@ func (e *Error) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// defaultProperties is broker.Defaults; a variable so tests can run before
-// the broker package implements it.
-var defaultProperties = broker.Defaults
-
 // loader accumulates problems while turning raw JSON into a Config.
 type loader struct {
 	problems []string
@@ -155,7 +151,7 @@ func (l *loader) queue(data []byte, lbl string) (Queue, []forwardRef, bool) {
 	if !l.decode(data, &raw, lbl, knownQueue) {
 		return Queue{}, nil, false
 	}
-	p := defaultProperties(broker.KindQueue)
+	p := broker.Defaults(broker.KindQueue)
 	r := raw.Properties
 	setBool(&p.DeadLetteringOnMessageExpiration, r.DeadLetteringOnMessageExpiration)
 	setBool(&p.RequiresDuplicateDetection, r.RequiresDuplicateDetection)
@@ -173,7 +169,7 @@ func (l *loader) topic(data []byte, lbl string) (Topic, []forwardRef, bool) {
 	if !l.decode(data, &raw, lbl, knownTopic) {
 		return Topic{}, nil, false
 	}
-	p := defaultProperties(broker.KindTopic)
+	p := broker.Defaults(broker.KindTopic)
 	r := raw.Properties
 	setBool(&p.RequiresDuplicateDetection, r.RequiresDuplicateDetection)
 	l.duration(lbl, "DefaultMessageTimeToLive", r.DefaultMessageTimeToLive, &p.DefaultMessageTimeToLive, ttlLimits)
@@ -205,7 +201,7 @@ func (l *loader) subscription(data []byte, lbl string) (Subscription, []forwardR
 	if !l.decode(data, &raw, lbl, knownSubscription) {
 		return Subscription{}, nil, false
 	}
-	p := defaultProperties(broker.KindSubscription)
+	p := broker.Defaults(broker.KindSubscription)
 	r := raw.Properties
 	setBool(&p.DeadLetteringOnMessageExpiration, r.DeadLetteringOnMessageExpiration)
 	setBool(&p.RequiresSession, r.RequiresSession)

@@ -45,14 +45,14 @@ func TestSeedBuildsTheDemoNamespace(t *testing.T) {
 		}
 		switch m.Action {
 		case emulator.DemoDeadLetter:
-			got := findPeeked(ctx, t, client, path, true, m.MessageID)
+			got := findPeeked(ctx, t, client, path, true, m.MessageID, "")
 			if got == nil || got.DeadLetterReason == nil || *got.DeadLetterReason != m.DeadLetterReason {
 				t.Errorf("%s: not in %s's DLQ with reason %q (got %+v)", m.MessageID, path, m.DeadLetterReason, got)
 			} else if got.DeadLetterErrorDescription == nil || *got.DeadLetterErrorDescription != m.DeadLetterDescription {
 				t.Errorf("%s: DLQ description %v, want %q", m.MessageID, got.DeadLetterErrorDescription, m.DeadLetterDescription)
 			}
 		case emulator.DemoAbandonUntilDeadLettered:
-			got := findPeeked(ctx, t, client, path, true, m.MessageID)
+			got := findPeeked(ctx, t, client, path, true, m.MessageID, "")
 			if got == nil || got.DeadLetterReason == nil || *got.DeadLetterReason != "MaxDeliveryCountExceeded" {
 				t.Errorf("%s: not dead-lettered with MaxDeliveryCountExceeded (got %+v)", m.MessageID, got)
 			}
@@ -60,7 +60,7 @@ func TestSeedBuildsTheDemoNamespace(t *testing.T) {
 			deadline := time.Now().Add(10 * time.Second)
 			var got *azservicebus.ReceivedMessage
 			for time.Now().Before(deadline) {
-				if got = findPeeked(ctx, t, client, path, true, m.MessageID); got != nil {
+				if got = findPeeked(ctx, t, client, path, true, m.MessageID, ""); got != nil {
 					break
 				}
 				time.Sleep(50 * time.Millisecond)
@@ -69,12 +69,12 @@ func TestSeedBuildsTheDemoNamespace(t *testing.T) {
 				t.Errorf("%s: not dead-lettered with TTLExpiredException (got %+v)", m.MessageID, got)
 			}
 		case emulator.DemoDefer:
-			got := findPeeked(ctx, t, client, path, false, m.MessageID)
+			got := findPeeked(ctx, t, client, path, false, m.MessageID, m.SessionID)
 			if got == nil || got.State != azservicebus.MessageStateDeferred {
 				t.Errorf("%s: not deferred in %s (got %+v)", m.MessageID, path, got)
 			}
 		case emulator.DemoSchedule:
-			got := findPeeked(ctx, t, client, path, false, m.MessageID)
+			got := findPeeked(ctx, t, client, path, false, m.MessageID, m.SessionID)
 			if got == nil || got.State != azservicebus.MessageStateScheduled {
 				t.Errorf("%s: not scheduled in %s (got %+v)", m.MessageID, path, got)
 			}
@@ -82,7 +82,7 @@ func TestSeedBuildsTheDemoNamespace(t *testing.T) {
 			if m.To == "events" {
 				continue // fanned out; the subscriptions' rules decide
 			}
-			got := findPeeked(ctx, t, client, path, false, m.MessageID)
+			got := findPeeked(ctx, t, client, path, false, m.MessageID, m.SessionID)
 			if got == nil || got.State != azservicebus.MessageStateActive {
 				t.Errorf("%s: not active in %s (got %+v)", m.MessageID, path, got)
 			}
@@ -98,7 +98,7 @@ func TestSeedBuildsTheDemoNamespace(t *testing.T) {
 	}
 	for sub, ids := range wantSubs {
 		for _, id := range ids {
-			got := findPeeked(ctx, t, client, "events/Subscriptions/"+sub, false, id)
+			got := findPeeked(ctx, t, client, "events/Subscriptions/"+sub, false, id, "")
 			if got == nil {
 				t.Errorf("%s: not delivered to subscription %s", id, sub)
 				continue
@@ -108,20 +108,34 @@ func TestSeedBuildsTheDemoNamespace(t *testing.T) {
 			}
 		}
 	}
-	if got := findPeeked(ctx, t, client, "events/Subscriptions/eu-region", false, "EVT-3004"); got != nil {
+	if got := findPeeked(ctx, t, client, "events/Subscriptions/eu-region", false, "EVT-3004", ""); got != nil {
 		t.Error("EVT-3004 (region apac) must not reach eu-region")
 	}
 }
 
-// findPeeked peeks everything at path (or its DLQ) and returns the message
-// with the given id.
-func findPeeked(ctx context.Context, t *testing.T, client *azservicebus.Client, path string, dlq bool, id string) *azservicebus.ReceivedMessage {
+// findPeeked peeks everything at path (or its DLQ, or one session of a
+// session queue) and returns the message with the given id.
+func findPeeked(ctx context.Context, t *testing.T, client *azservicebus.Client, path string, dlq bool, id, sessionID string) *azservicebus.ReceivedMessage {
 	t.Helper()
 	var opts *azservicebus.ReceiverOptions
 	if dlq {
 		opts = &azservicebus.ReceiverOptions{SubQueue: azservicebus.SubQueueDeadLetter}
 	}
-	peeked := peekAll(ctx, t, client, path, opts)
+	var peeked []*azservicebus.ReceivedMessage
+	if sessionID != "" && !dlq {
+		// A session queue can only be read through a session receiver.
+		sr, err := client.AcceptSessionForQueue(ctx, path, sessionID, nil)
+		if err != nil {
+			t.Fatalf("accept session %s of %s: %v", sessionID, path, err)
+		}
+		defer sr.Close(ctx)
+		peeked, err = sr.PeekMessages(ctx, 100, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		peeked = peekAll(ctx, t, client, path, opts)
+	}
 	for _, m := range peeked {
 		if m.MessageID == id {
 			return m

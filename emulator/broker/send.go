@@ -1,0 +1,349 @@
+package broker
+
+import (
+	"time"
+)
+
+// placement is where one message (or one topic copy) lands.
+type placement struct {
+	ent       *entity
+	sq        subqueue
+	msg       *Message
+	scheduled bool
+	reason    string // for dead-letter placements
+	desc      string
+}
+
+// Send enqueues msgs (one batch: all or nothing) to a queue or a topic (fanned
+// out to every subscription whose rules match, each rule's action applied to
+// that subscription's copy). It assigns sequence numbers, enqueued time and
+// missing message ids; honours duplicate detection, scheduled enqueue time,
+// ForwardTo, entity status (CondEntityDisabled), size limit (CondMessageSize),
+// entity quota (CondResourceLimit) and RequiresSession (a session entity
+// refuses messages without a session id with CondNotAllowed). Send takes
+// ownership of the messages' maps and bodies; the structs are copied.
+func (b *Broker) Send(address string, msgs []*Message) error {
+	_, err := b.impl.send(address, msgs, false)
+	return err
+}
+
+// Schedule stores msgs as scheduled for their ScheduledEnqueueTime and returns
+// their sequence numbers in order (0 for a message dropped as a duplicate).
+// Messages due already become active at once.
+func (b *Broker) Schedule(address string, msgs []*Message) ([]int64, error) {
+	return b.impl.send(address, msgs, true)
+}
+
+// CancelScheduled removes scheduled messages; unknown numbers are ignored.
+func (b *Broker) CancelScheduled(address string, seqs []int64) error {
+	ent, err := b.impl.resolveAddress(address)
+	if err != nil {
+		return err
+	}
+	ent.mu.Lock()
+	defer ent.mu.Unlock()
+	for _, seq := range seqs {
+		if e := ent.main.find(seq); e != nil && e.msg.State == StateScheduled {
+			ent.main.remove(e)
+		}
+	}
+	return nil
+}
+
+func (b *brokerImpl) send(address string, msgs []*Message, schedule bool) ([]int64, error) {
+	ent, err := b.resolveAddress(address)
+	if err != nil {
+		return nil, err
+	}
+	props := ent.props()
+	if props.Status == StatusDisabled || props.Status == StatusSendDisabled {
+		return nil, errDisabled(ent.path, props.Status)
+	}
+	now := b.now()
+	copies := make([]*Message, len(msgs))
+	for i, m := range msgs {
+		if m == nil {
+			return nil, errBadArgument("message %d of the batch is missing", i)
+		}
+		if err := ent.checkIncoming(m); err != nil {
+			return nil, err
+		}
+		c := *m
+		if c.MessageID == nil {
+			c.MessageID = newMessageID()
+		}
+		c.SequenceNumber, c.EnqueuedSequenceNumber, c.DeliveryCount = 0, 0, 0
+		c.State, c.DeadLetterSource = StateActive, ""
+		c.LockedUntil, c.ExpiresAt, c.EnqueuedTime = time.Time{}, time.Time{}, time.Time{}
+		copies[i] = &c
+	}
+	var dupKeys []string
+	if props.RequiresDuplicateDetection {
+		ent.dupMu.Lock()
+		defer ent.dupMu.Unlock()
+		copies, dupKeys = ent.dropDuplicates(copies, now, props.DuplicateDetectionHistoryTimeWindow)
+	}
+	var plan []placement
+	index := make([]int, 0, len(copies)) // plan position of each scheduled copy
+	for _, c := range copies {
+		if c == nil {
+			index = append(index, -1)
+			continue
+		}
+		if schedule || c.ScheduledEnqueueTime.After(now) {
+			index = append(index, len(plan))
+			plan = append(plan, placement{ent: ent, msg: c, scheduled: true})
+			continue
+		}
+		index = append(index, -1)
+		pl, err := b.routeInto(ent, c, 0)
+		if err != nil {
+			return nil, err
+		}
+		plan = append(plan, pl...)
+	}
+	seqs, err := b.apply(plan, true, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range dupKeys {
+		ent.dups.record(k, now)
+	}
+	if ent.kind == KindTopic {
+		ent.mu.Lock()
+		ent.accessedAt = now
+		ent.mu.Unlock()
+	}
+	var out []int64
+	if schedule {
+		out = make([]int64, len(index))
+		for i, at := range index {
+			if at >= 0 {
+				out[i] = seqs[at]
+			}
+		}
+		b.tickEntity(ent, b.now())
+	}
+	return out, nil
+}
+
+// checkIncoming applies the entity's per-message checks to a message sent to
+// it directly.
+func (e *entity) checkIncoming(m *Message) error {
+	p := e.props()
+	if limit := p.MaxMessageSizeInKilobytes * 1024; limit > 0 {
+		if n := m.Size(); n > limit {
+			return errMessageSize(n, limit)
+		}
+	}
+	if e.kind == KindQueue && p.RequiresSession && m.SessionID == nil {
+		return errNotAllowed(textMissingSession)
+	}
+	return nil
+}
+
+// dropDuplicates blanks messages whose id was seen within the window (or
+// earlier in the batch) and returns the ids to remember once the send
+// succeeds (dupMu held).
+func (e *entity) dropDuplicates(msgs []*Message, now time.Time, window time.Duration) ([]*Message, []string) {
+	e.dups.prune(now, window)
+	var keys []string
+	inBatch := make(map[string]bool, len(msgs))
+	for i, m := range msgs {
+		k, ok := dupKey(m.MessageID)
+		if !ok {
+			continue
+		}
+		if inBatch[k] || e.dups.seenRecently(k) {
+			msgs[i] = nil
+			continue
+		}
+		inBatch[k] = true
+		keys = append(keys, k)
+	}
+	return msgs, keys
+}
+
+// routeInto works out where m ends up when it enters x: a topic fans it out,
+// an entity with ForwardTo passes it on (to its transfer dead-letter queue if
+// that fails or the hop limit is reached). Refusals by x itself are errors
+// for the caller.
+func (b *brokerImpl) routeInto(x *entity, m *Message, hops int) ([]placement, error) {
+	if x.kind == KindTopic {
+		return b.fanOut(x, m, hops)
+	}
+	p := x.props()
+	if p.RequiresSession && m.SessionID == nil {
+		return nil, errNotAllowed(textMissingSession)
+	}
+	if p.ForwardTo == "" {
+		return []placement{{ent: x, msg: m}}, nil
+	}
+	if hops >= maxForwardHops {
+		return []placement{{ent: x, sq: subTDLQ, msg: m, reason: reasonMaxHops,
+			desc: "The message exceeded the maximum number of auto-forwarding hops."}}, nil
+	}
+	target, err := b.resolveAddress(p.ForwardTo)
+	if err == nil {
+		err = target.acceptsForward(m)
+	}
+	if err == nil {
+		var pl []placement
+		if pl, err = b.routeInto(target, m, hops+1); err == nil {
+			return pl, nil
+		}
+	}
+	return []placement{{ent: x, sq: subTDLQ, msg: m, reason: reasonForwardError,
+		desc: "Forwarding to '" + p.ForwardTo + "' failed: " + err.Error()}}, nil
+}
+
+// acceptsForward checks a forwarding target's status and size limit.
+func (e *entity) acceptsForward(m *Message) error {
+	p := e.props()
+	if p.Status == StatusDisabled || p.Status == StatusSendDisabled {
+		return errDisabled(e.path, p.Status)
+	}
+	return e.checkIncoming(m)
+}
+
+// fanOut gives each subscription whose rules match its own copy of m, with
+// the matching rule's action applied.
+func (b *brokerImpl) fanOut(t *entity, m *Message, hops int) ([]placement, error) {
+	b.mu.RLock()
+	subs := sortedSubs(t)
+	b.mu.RUnlock()
+	var plan []placement
+	for _, s := range subs {
+		cfg := s.cfg.Load()
+		if cfg.props.Status == StatusDisabled {
+			continue
+		}
+		c := *m
+		matched, ferr := false, error(nil)
+		for _, r := range cfg.rules {
+			ok, err := r.matches(m)
+			if err != nil {
+				ferr = err
+				break
+			}
+			if ok {
+				matched = true
+				ferr = r.apply(&c)
+				break
+			}
+		}
+		if ferr != nil {
+			if cfg.props.DeadLetteringOnFilterEvaluationExceptions {
+				plan = append(plan, placement{ent: s, sq: subDLQ, msg: &c, reason: reasonFilterError, desc: ferr.Error()})
+			}
+			continue
+		}
+		if !matched {
+			continue
+		}
+		pl, err := b.routeInto(s, &c, hops)
+		if err != nil {
+			return nil, err
+		}
+		plan = append(plan, pl...)
+	}
+	return plan, nil
+}
+
+// apply stores a plan atomically: every entity involved is locked (in id
+// order), checked (deleted, quota) and only then written. It returns each
+// placement's sequence number.
+func (b *brokerImpl) apply(plan []placement, quota bool, now time.Time) ([]int64, error) {
+	if len(plan) == 0 {
+		return nil, nil
+	}
+	ents := make([]*entity, 0, 2)
+	for _, p := range plan {
+		ents = append(ents, p.ent)
+	}
+	unlock := lockAll(ents)
+	defer unlock()
+	for _, p := range plan {
+		if p.ent.deleted {
+			return nil, errNotFound("The messaging entity '%s' could not be found.", p.ent.path)
+		}
+	}
+	if quota {
+		if err := checkQuota(plan); err != nil {
+			return nil, err
+		}
+	}
+	seqs := make([]int64, len(plan))
+	for i, p := range plan {
+		m, e := p.msg, p.ent
+		switch p.sq {
+		case subTDLQ:
+			e.toTransferDLQ(m, p.reason, p.desc, now)
+		case subDLQ:
+			m.ApplicationProperties = withProps(m.ApplicationProperties,
+				map[string]any{propDeadLetterReason: p.reason, propDeadLetterDescription: p.desc})
+			m.SequenceNumber, m.EnqueuedTime, m.State = e.nextSequence(), now, StateActive
+			e.dlq.insert(m, now)
+		default:
+			m.SequenceNumber = e.nextSequence()
+			m.EnqueuedTime, m.DeliveryCount, m.LockedUntil = now, 0, time.Time{}
+			m.State = StateActive
+			if p.scheduled {
+				m.State = StateScheduled
+			} else {
+				m.ExpiresAt = expiresAt(now, m.TTL, e.props().DefaultMessageTimeToLive)
+			}
+			e.main.insert(m, now)
+		}
+		seqs[i] = m.SequenceNumber
+		e.accessedAt = now
+	}
+	return seqs, nil
+}
+
+// checkQuota refuses a plan that would take an entity past its size (mu of
+// every entity held).
+func checkQuota(plan []placement) error {
+	add := make(map[*entity]int64, 2)
+	for _, p := range plan {
+		add[p.ent] += p.msg.Size()
+	}
+	for e, n := range add {
+		if limit := e.sizeLimit(); e.sizeBytes+n > limit {
+			return errQuota(e.path, e.sizeBytes, limit)
+		}
+	}
+	return nil
+}
+
+// flush delivers what an operation left in its outbox, after the entity
+// locks are released. A message that cannot be delivered goes to the
+// transfer dead-letter queue of the entity that sent it on (or is dropped
+// when there is none, as the service drops a topic message no subscription
+// takes).
+func (b *brokerImpl) flush(out *outbox) {
+	for len(out.items) > 0 {
+		f := out.items[0]
+		out.items = out.items[1:]
+		now := b.now()
+		target, err := f.to, error(nil)
+		if target == nil {
+			target, err = b.resolveAddress(f.address)
+		}
+		if err == nil && f.hops > 0 {
+			err = target.acceptsForward(f.msg)
+		}
+		var plan []placement
+		if err == nil {
+			plan, err = b.routeInto(target, f.msg, f.hops)
+		}
+		if err == nil {
+			_, err = b.apply(plan, f.hops > 0, now)
+		}
+		if err != nil && f.from != nil {
+			fallback := placement{ent: f.from, sq: subTDLQ, msg: f.msg, reason: reasonForwardError,
+				desc: "Forwarding to '" + f.address + "' failed: " + err.Error()}
+			_, _ = b.apply([]placement{fallback}, false, now)
+		}
+	}
+}
