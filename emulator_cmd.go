@@ -46,6 +46,8 @@ func startEmulator(ctx context.Context, args []string, stdout, stderr io.Writer)
 	keyName := fset.String("sas-key-name", "RootManageSharedAccessKey", "shared access key name in the printed connection string")
 	key := fset.String("sas-key", "", "verify tokens against this key (default: accept any key, like the official emulator)")
 	verbose := fset.Bool("v", false, "log every connection and error")
+	latency := fset.Duration("fault-latency", 0, "fault injection: delay every operation by this much (e.g. 200ms)")
+	dropAfter := fset.Int("fault-drop-after-frames", 0, "fault injection: drop the connection after this many AMQP frames")
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sbx emulator [flags]\n\nRuns a Service Bus emulator that the Azure SDKs talk to over plain AMQP (UseDevelopmentEmulator=true).\n\nFlags:")
 		fset.PrintDefaults()
@@ -78,8 +80,11 @@ func startEmulator(ctx context.Context, args []string, stdout, stderr io.Writer)
 		SASKey:     *key,
 		Logger:     logger,
 	})
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, nil, fmt.Errorf("%w\n  another emulator (or RabbitMQ, or the official emulator) holds the port: stop it, or pick other ports, e.g. --amqp-addr 127.0.0.1:0 --http-addr 127.0.0.1:0", err)
+	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("emulator: %w", err)
+		return nil, nil, err
 	}
 	cleanup := func() { _ = em.Close() }
 	if seedDemo {
@@ -90,6 +95,13 @@ func startEmulator(ctx context.Context, args []string, stdout, stderr io.Writer)
 			cleanup()
 			return nil, nil, err
 		}
+	}
+	// Faults are armed after seeding so the demo itself is not disturbed.
+	if *latency > 0 {
+		em.Faults.SetLatency(*latency)
+	}
+	if *dropAfter > 0 {
+		em.Faults.DropAfterFrames(*dropAfter)
 	}
 	what := "entities from " + *configPath
 	if seedDemo {

@@ -1,7 +1,9 @@
 package emulator_test
 
 import (
+	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -195,5 +197,47 @@ func TestStartWithConfigAndHealth(t *testing.T) {
 	n, _ := resp.Body.Read(buf)
 	if resp.StatusCode != 200 || string(buf[:n]) != "ok" {
 		t.Fatalf("health: %d %q", resp.StatusCode, buf[:n])
+	}
+}
+
+// Cancelling Start's context shuts the emulator down: Wait returns and both
+// ports stop accepting. Close stays safe to call again.
+func TestStopOnContextEnd(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	em, err := emulator.Start(ctx, emulator.Config{AMQPAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	done := make(chan struct{})
+	go func() { em.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Wait did not return after the context ended")
+	}
+	for _, addr := range []string{em.AMQPAddr, em.HTTPAddr} {
+		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			conn.Close()
+			t.Errorf("%s still accepts connections", addr)
+		}
+	}
+	em.Close()
+}
+
+// A busy port is reported, not ignored.
+func TestStartPortInUse(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	em, err := emulator.Start(context.Background(), emulator.Config{AMQPAddr: l.Addr().String(), HTTPAddr: "127.0.0.1:0"})
+	if err == nil {
+		em.Close()
+		t.Fatal("Start succeeded on a port in use")
+	}
+	if !strings.Contains(err.Error(), "AMQP") {
+		t.Fatalf("error %q does not name the AMQP listener", err)
 	}
 }

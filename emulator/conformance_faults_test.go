@@ -85,29 +85,43 @@ func TestRecoverDropConnections(t *testing.T) {
 }
 
 // A connection dropped after a given number of frames, at many different
-// points of the send path, never loses a message; duplicate detection
-// absorbs the resends of transfers whose outcome was lost.
+// points, never loses a message; duplicate detection absorbs the resends of
+// transfers whose outcome was lost. Phase one drops established connections
+// around a send (the transfer or its disposition); phase
+// two drops fresh clients during setup (SASL, open, CBS, attaches).
 func TestRecoverDropAfterFrames(t *testing.T) {
 	em := startEmulator(t, emulator.Config{})
 	q := newQueue(t, em, broker.Properties{RequiresDuplicateDetection: true, LockDuration: 2 * time.Second})
 	c := newClient(t, em.ConnectionString)
 	s := newSender(t, c, q)
+	sendBodies(t, s, "warm-up")
 	var want []string
-	for i := range 15 {
-		em.Faults.DropAfterFrames(2 + (i*7)%23)
-		id := fmt.Sprintf("f%02d", i)
+	send := func(s *azservicebus.Sender, id string) {
 		want = append(want, id)
 		if err := s.SendMessage(ctxT(t, 20*time.Second), &azservicebus.Message{MessageID: &id, Body: []byte(id)}, nil); err != nil {
 			t.Fatalf("send %s: %v", id, err)
 		}
 	}
+	for i := range 9 {
+		em.Faults.DropAfterFrames(1 + i%2)
+		send(s, fmt.Sprintf("a%02d", i))
+	}
+	if n := em.Faults.FrameDrops(); n != 9 {
+		t.Fatalf("%d connections dropped around sends, want 9", n)
+	}
+	for i := range 12 {
+		em.Faults.DropAfterFrames(4 + 3*i)
+		send(newSender(t, newClient(t, em.ConnectionString), q), fmt.Sprintf("b%02d", i))
+	}
 	em.Faults.DropAfterFrames(0)
-	if n := em.Faults.FrameDrops(); n < 10 {
+	t.Logf("%d connections dropped in all", em.Faults.FrameDrops())
+	if n := em.Faults.FrameDrops(); n < 15 {
 		t.Fatalf("only %d connections were dropped", n)
 	}
-	t.Logf("%d connections dropped", em.Faults.FrameDrops())
-	got := drainAndComplete(t, newReceiver(t, c, q, nil), len(want))
+	got := drainAndComplete(t, newReceiver(t, c, q, nil), len(want)+1)
 	slices.Sort(got)
+	want = append(want, "warm-up")
+	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Fatalf("completed %q, want %q", got, want)
 	}
@@ -231,5 +245,59 @@ func TestLatency(t *testing.T) {
 	got := receiveN(t, newReceiver(t, c, q, deleteMode), 2)
 	if !slices.Equal(bodies(got), []string{"warm-up", "slow"}) {
 		t.Fatalf("received %q", bodies(got))
+	}
+}
+
+// A broker "restart" (close with amqp:connection:forced) is survived by the
+// sender and the receiver alike.
+func TestRecoverConnectionForced(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{LockDuration: 2 * time.Second})
+	c := newClient(t, em.ConnectionString)
+	s := newSender(t, c, q)
+	r := newReceiver(t, c, q, nil)
+	sendBodies(t, s, "one")
+	if got := drainAndComplete(t, r, 1); got[0] != "one" {
+		t.Fatalf("received %q", got)
+	}
+	if n := em.Faults.CloseConnections(""); n == 0 {
+		t.Fatal("no connection closed")
+	}
+	sendBodies(t, s, "two")
+	if got := drainAndComplete(t, r, 1); got[0] != "two" {
+		t.Fatalf("received %q", got)
+	}
+}
+
+// A session receiver whose link is force-detached re-attaches to its
+// session and keeps receiving.
+func TestRecoverSessionReceiverDetach(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{RequiresSession: true})
+	c := newClient(t, em.ConnectionString)
+	sr, err := c.AcceptSessionForQueue(ctxT(t, 10*time.Second), q, "s", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sr.Close(context.Background())
+	if n := em.Faults.DetachLinks(""); n != 1 {
+		t.Fatalf("detached %d links", n)
+	}
+	sendToSession(t, newSender(t, c, q), "s", "after-detach")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		msgs, err := sr.ReceiveMessages(ctxT(t, 2*time.Second), 1, nil)
+		if len(msgs) == 1 {
+			if string(msgs[0].Body) != "after-detach" {
+				t.Fatalf("body %q", msgs[0].Body)
+			}
+			if err := sr.CompleteMessage(ctxT(t, 10*time.Second), msgs[0], nil); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no message after the detach (last error %v)", err)
+		}
 	}
 }

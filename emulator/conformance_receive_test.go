@@ -360,3 +360,177 @@ func TestScheduledMessages(t *testing.T) {
 		t.Fatalf("received %q", bodies(got))
 	}
 }
+
+// A message bigger than a frame travels in several transfer frames both
+// ways and arrives intact.
+func TestLargeMessageMultiFrame(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+	body := make([]byte, 200*1024)
+	for i := range body {
+		body[i] = byte(i * 7)
+	}
+	if err := newSender(t, c, q).SendMessage(ctxT(t, 10*time.Second), &azservicebus.Message{Body: body}, nil); err != nil {
+		t.Fatal(err)
+	}
+	r := newReceiver(t, c, q, nil)
+	m := receiveN(t, r, 1)[0]
+	if !slices.Equal(m.Body, body) {
+		t.Fatalf("body of %d bytes differs", len(m.Body))
+	}
+	if err := r.CompleteMessage(ctxT(t, 10*time.Second), m, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ReceiveDeferredMessages on a receive-and-delete receiver removes them.
+func TestReceiveDeferredReceiveAndDelete(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+	sendBodies(t, newSender(t, c, q), "d1", "d2")
+	r := newReceiver(t, c, q, nil)
+	var seqs []int64
+	for _, m := range receiveN(t, r, 2) {
+		if err := r.DeferMessage(ctxT(t, 10*time.Second), m, nil); err != nil {
+			t.Fatal(err)
+		}
+		seqs = append(seqs, *m.SequenceNumber)
+	}
+	rd := newReceiver(t, c, q, deleteMode)
+	got, err := rd.ReceiveDeferredMessages(ctxT(t, 10*time.Second), seqs, nil)
+	if err != nil || !slices.Equal(bodies(got), []string{"d1", "d2"}) {
+		t.Fatalf("ReceiveDeferredMessages: %q %v", bodies(got), err)
+	}
+	if c := counts(t, em, q); c.Active != 0 {
+		t.Fatalf("counts after receive-and-delete of deferred messages: %+v", c)
+	}
+}
+
+// Settling deferred messages through the management link: abandon keeps it
+// deferred with a higher count, defer again with properties, dead-letter.
+// Inside the DLQ, abandon does not raise the delivery count.
+func TestDeferredSettlements(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+	sendBodies(t, newSender(t, c, q), "d")
+	r := newReceiver(t, c, q, nil)
+	m := receiveN(t, r, 1)[0]
+	ctx := ctxT(t, 10*time.Second)
+	if err := r.DeferMessage(ctx, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	seq := []int64{*m.SequenceNumber}
+	get := func() *azservicebus.ReceivedMessage {
+		got, err := r.ReceiveDeferredMessages(ctx, seq, nil)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("ReceiveDeferredMessages: %v %v", got, err)
+		}
+		return got[0]
+	}
+	d := get()
+	if err := r.AbandonMessage(ctx, d, nil); err != nil {
+		t.Fatal(err)
+	}
+	peeked, err := r.PeekMessages(ctx, 1, &azservicebus.PeekMessagesOptions{FromSequenceNumber: &seq[0]})
+	if err != nil || len(peeked) != 1 || peeked[0].State != azservicebus.MessageStateDeferred || peeked[0].DeliveryCount != d.DeliveryCount+1 {
+		t.Fatalf("after abandoning a deferred message: %+v %v", peeked, err)
+	}
+	d = get()
+	if err := r.DeferMessage(ctx, d, &azservicebus.DeferMessageOptions{PropertiesToModify: map[string]any{"again": true}}); err != nil {
+		t.Fatal(err)
+	}
+	d = get()
+	if d.ApplicationProperties["again"] != true {
+		t.Fatalf("properties %v", d.ApplicationProperties)
+	}
+	if err := r.DeadLetterMessage(ctx, d, nil); err != nil {
+		t.Fatal(err)
+	}
+	dlq := newReceiver(t, c, q, &azservicebus.ReceiverOptions{SubQueue: azservicebus.SubQueueDeadLetter})
+	x := receiveN(t, dlq, 1)[0]
+	if err := dlq.AbandonMessage(ctx, x, nil); err != nil {
+		t.Fatal(err)
+	}
+	y := receiveN(t, dlq, 1)[0]
+	if y.DeliveryCount != x.DeliveryCount {
+		t.Fatalf("DLQ abandon changed the count: %d then %d", x.DeliveryCount, y.DeliveryCount)
+	}
+}
+
+// Receive-and-delete with a large credit hands every message out exactly
+// once, across the first receiver, its cache after Close and a second one.
+func TestReceiveAndDeleteExactlyOnce(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+	fillQueue(t, newSender(t, c, q), 3000)
+	r1, err := c.NewReceiverForQueue(q, deleteMode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]bool{}
+	take := func(msgs []*azservicebus.ReceivedMessage) {
+		for _, m := range msgs {
+			if seen[*m.SequenceNumber] {
+				t.Fatalf("sequence %d delivered twice", *m.SequenceNumber)
+			}
+			seen[*m.SequenceNumber] = true
+		}
+	}
+	msgs, err := r1.ReceiveMessages(ctxT(t, 10*time.Second), 3000, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	take(msgs)
+	if err := r1.Close(ctxT(t, 10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		cached, err := r1.ReceiveMessages(ctxT(t, 10*time.Second), 3000, nil)
+		if err != nil || len(cached) == 0 {
+			break
+		}
+		take(cached)
+	}
+	r2 := newReceiver(t, c, q, deleteMode)
+	for len(seen) < 3000 {
+		more, err := r2.ReceiveMessages(ctxT(t, 10*time.Second), 3000-len(seen), nil)
+		if err != nil {
+			t.Fatalf("after %d: %v", len(seen), err)
+		}
+		take(more)
+	}
+	if got := counts(t, em, q).Active; got != 0 {
+		t.Fatalf("active = %d", got)
+	}
+}
+
+// A message that arrives on credit left over from an earlier
+// ReceiveMessages is released by the SDK and comes back without a delivery
+// count increment.
+func TestReleasedLateDelivery(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+	s := newSender(t, c, q)
+	sendBodies(t, s, "a")
+	r := newReceiver(t, c, q, nil)
+	got, err := r.ReceiveMessages(ctxT(t, 10*time.Second), 2, nil)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("first receive: %d messages, %v", len(got), err)
+	}
+	base := em.Stats().Deliveries
+	sendBodies(t, s, "b")
+	eventually(t, "the late delivery", func() bool { return em.Stats().Deliveries == base+1 })
+	time.Sleep(100 * time.Millisecond) // the SDK's releaser answers at once
+	m := receiveN(t, r, 1)[0]
+	if string(m.Body) != "b" || m.DeliveryCount != 1 {
+		t.Fatalf("got %q with DeliveryCount %d", m.Body, m.DeliveryCount)
+	}
+	if d := em.Stats().Deliveries - base; d != 2 {
+		t.Fatalf("b was delivered %d times, want 2 (released once)", d)
+	}
+}

@@ -285,3 +285,48 @@ func mustQueue(t testing.TB, em *emulator.Emulator, name string) *broker.EntityI
 	}
 	return info
 }
+
+// Every section of a raw AMQP message comes back as sent, with the broker's
+// additions only (§10.4): header fields, delivery annotations plus the lock
+// token, sequence bodies, footer, and a uuid message id keeps its type.
+func TestAMQPAnnotatedMessageSections(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+	id := goamqp.UUID{1, 2, 3}
+	err := newSender(t, c, q).SendAMQPAnnotatedMessage(ctxT(t, 10*time.Second), &azservicebus.AMQPAnnotatedMessage{
+		Header:              &azservicebus.AMQPAnnotatedMessageHeader{Durable: true, Priority: 7},
+		DeliveryAnnotations: map[any]any{"da": "kept"},
+		Properties:          &azservicebus.AMQPAnnotatedMessageProperties{MessageID: id},
+		Body:                azservicebus.AMQPAnnotatedMessageBody{Sequence: [][]any{{"x", int64(2)}, {true}}},
+		Footer:              map[any]any{"f": int32(9)},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := receiveN(t, newReceiver(t, c, q, nil), 1)[0]
+	raw := m.RawAMQPMessage
+	if raw.Header == nil || !raw.Header.Durable || raw.Header.Priority != 7 || m.DeliveryCount != 1 {
+		t.Errorf("header %+v, DeliveryCount %d", raw.Header, m.DeliveryCount)
+	}
+	if raw.DeliveryAnnotations["da"] != "kept" || raw.DeliveryAnnotations["x-opt-lock-token"] == nil {
+		t.Errorf("delivery annotations %v", raw.DeliveryAnnotations)
+	}
+	if raw.Properties == nil || raw.Properties.MessageID != id {
+		t.Errorf("message id %#v", raw.Properties)
+	}
+	if len(raw.Body.Sequence) != 2 || raw.Body.Sequence[0][0] != "x" || raw.Body.Sequence[0][1] != int64(2) || raw.Body.Sequence[1][0] != true {
+		t.Errorf("sequence body %v", raw.Body.Sequence)
+	}
+	if raw.Footer["f"] != int32(9) {
+		t.Errorf("footer %v", raw.Footer)
+	}
+	for _, k := range []string{"x-opt-sequence-number", "x-opt-enqueued-time", "x-opt-locked-until"} {
+		if raw.MessageAnnotations[k] == nil {
+			t.Errorf("annotation %s missing", k)
+		}
+	}
+	if _, ok := raw.MessageAnnotations["x-opt-message-state"]; ok {
+		t.Error("an active message carries x-opt-message-state")
+	}
+}

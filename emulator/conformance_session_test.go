@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -228,5 +229,71 @@ func TestSessionSubscription(t *testing.T) {
 	defer sr.Close(context.Background())
 	if m := receiveN(t, sr, 1)[0]; sr.SessionID() != "k" || string(m.Body) != "hello" {
 		t.Fatalf("session %q body %q", sr.SessionID(), m.Body)
+	}
+}
+
+// When a session lock expires the broker detaches the session receiver's
+// link (com.microsoft:session-lock-lost); the SDK re-attaches to the same
+// session and keeps receiving. The clock is moved instead of waiting.
+func TestSessionLockLostRecovers(t *testing.T) {
+	var offset atomic.Int64
+	em := startEmulator(t, emulator.Config{Now: func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }})
+	q := newQueue(t, em, broker.Properties{RequiresSession: true, LockDuration: 30 * time.Second})
+	c := newClient(t, em.ConnectionString)
+	sr, err := c.AcceptSessionForQueue(ctxT(t, 10*time.Second), q, "s", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sr.Close(context.Background())
+	firstLock := sr.LockedUntil()
+	offset.Store(int64(time.Minute))
+
+	// The lock is gone: another client may take the session now.
+	other, err := newClient(t, em.ConnectionString).AcceptSessionForQueue(ctxT(t, 10*time.Second), q, "s", nil)
+	if err != nil {
+		t.Fatalf("the expired session was not released: %v", err)
+	}
+	if err := other.Close(ctxT(t, 10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	sendToSession(t, newSender(t, c, q), "s", "after")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		msgs, err := sr.ReceiveMessages(ctxT(t, 2*time.Second), 1, nil)
+		if len(msgs) == 1 {
+			if string(msgs[0].Body) != "after" {
+				t.Fatalf("body %q", msgs[0].Body)
+			}
+			break
+		}
+		t.Logf("ReceiveMessages while recovering: %v", err)
+		if time.Now().After(deadline) {
+			t.Fatal("the session receiver did not recover")
+		}
+	}
+	if !sr.LockedUntil().After(firstLock.Add(time.Minute)) {
+		t.Fatalf("LockedUntil %v: the link was not re-attached (first lock %v)", sr.LockedUntil(), firstLock)
+	}
+}
+
+// The empty string is a valid session id, also for a message scheduled for
+// now (the SDK's TestSessionReceiver_blankSessionIDs).
+func TestBlankSessionScheduledNow(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{RequiresSession: true})
+	c := newClient(t, em.ConnectionString)
+	blank := ""
+	if _, err := newSender(t, c, q).ScheduleMessages(ctxT(t, 10*time.Second),
+		[]*azservicebus.Message{{Body: []byte("blank"), SessionID: &blank}}, time.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
+	sr, err := c.AcceptSessionForQueue(ctxT(t, 10*time.Second), q, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sr.Close(context.Background())
+	m := receiveN(t, sr, 1)[0]
+	if string(m.Body) != "blank" || m.SessionID == nil || *m.SessionID != "" {
+		t.Fatalf("body %q session %v", m.Body, m.SessionID)
 	}
 }

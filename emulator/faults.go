@@ -80,6 +80,20 @@ func (f *Faults) DropConnections() int {
 	return len(conns)
 }
 
+// CloseConnections closes every client connection with close(condition)
+// (amqp:connection:forced when empty), as a broker restart does, and
+// returns how many it closed.
+func (f *Faults) CloseConnections(condition string) int {
+	if condition == "" {
+		condition = string(amqp.ErrConnectionForced)
+	}
+	conns := f.em.server.Conns()
+	for _, c := range conns {
+		c.Close(&amqp.Error{Condition: amqp.Symbol(condition), Description: "injected fault: connection closed"})
+	}
+	return len(conns)
+}
+
 // DropAfterFrames drops the connection that carries the n-th frame from now
 // (counting frames read and written on every connection). n <= 0 disarms.
 func (f *Faults) DropAfterFrames(n int) {

@@ -64,9 +64,12 @@ func TestVerifySAS(t *testing.T) {
 		{"malformed field", "SharedAccessSignature sr", aud, "Root", "key", false},
 		{"bad expiry", strings.Replace(good, "&se=", "&se=x", 1), aud, "Root", "key", false},
 	} {
-		err := verifySAS(tc.token, tc.audience, tc.keyName, tc.key, now)
+		exp, err := verifySAS(tc.token, tc.audience, tc.keyName, tc.key, now)
 		if (err == nil) != tc.ok {
 			t.Errorf("%s: err = %v, want ok=%v", tc.name, err, tc.ok)
+		}
+		if err == nil && !exp.Equal(now.Add(time.Hour)) && tc.name != "expired" {
+			t.Errorf("%s: expiry %v", tc.name, exp)
 		}
 	}
 }

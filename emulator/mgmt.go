@@ -404,3 +404,13 @@ func toInt64(v any) (int64, bool) {
 	}
 	return 0, false
 }
+
+// brokerSessionID reads the session id a management request names, if any.
+func brokerSessionID(body *amqp.Map) *string {
+	if v, ok := body.Get("session-id"); ok {
+		if s, ok := v.(string); ok {
+			return &s
+		}
+	}
+	return nil
+}

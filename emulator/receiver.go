@@ -176,7 +176,9 @@ func (r *receiverLink) Flow(l *amqp.Link) {
 }
 
 // pump sends messages while the client has credit, sleeping until the
-// broker has something or the client grants more.
+// broker has something or the client grants more. When the broker says the
+// receiver can no longer deliver (session lock lost, entity deleted) it
+// detaches the link with that error, as the service does.
 func (r *receiverLink) pump() {
 	for {
 		select {
@@ -189,6 +191,10 @@ func (r *receiverLink) pump() {
 		if r.link.Credit() == 0 {
 			select {
 			case <-r.wake:
+			case <-r.sessionLockCheck():
+				if r.detachIfBroken() {
+					return
+				}
 			case <-r.quit:
 				return
 			case <-r.link.Done():
@@ -200,15 +206,41 @@ func (r *receiverLink) pump() {
 		if r.deliverOne() {
 			continue
 		}
+		if r.detachIfBroken() {
+			return
+		}
 		select {
 		case <-ready:
 		case <-r.wake:
+		case <-r.sessionLockCheck():
 		case <-r.quit:
 			return
 		case <-r.link.Done():
 			return
 		}
 	}
+}
+
+// sessionLockCheck fires around the session lock's expiry (and at least
+// every few seconds) so a lost lock is noticed even while the client has
+// no credit and nothing else wakes the pump. Nil for sessionless links.
+func (r *receiverLink) sessionLockCheck() <-chan time.Time {
+	if r.session == nil {
+		return nil
+	}
+	wait := r.recv.SessionLockedUntil().Sub(r.h.em.cfg.Now()) + 2*tickInterval
+	return time.After(min(max(wait, tickInterval), 5*time.Second))
+}
+
+// detachIfBroken detaches the link when the broker receiver has stopped
+// working, reporting whether it did.
+func (r *receiverLink) detachIfBroken() bool {
+	err := r.recv.Err()
+	if err == nil {
+		return false
+	}
+	r.link.Detach(toAMQPError(err))
+	return true
 }
 
 // deliverOne sends the next deliverable message if there is credit; it
@@ -220,12 +252,14 @@ func (r *receiverLink) deliverOne() bool {
 		return false
 	}
 	em := r.h.em
+	start := time.Now()
 	d, ok := r.recv.Next()
 	if !ok {
 		return false
 	}
+	em.stats.timed(start)
 	em.Faults.delay()
-	start := time.Now()
+	start = time.Now()
 	var lock *lockInfo
 	var tag []byte
 	if r.mode == broker.PeekLock {
@@ -367,4 +401,13 @@ func (r *receiverLink) stop() {
 		close(r.quit)
 		r.recv.Close()
 	})
+}
+
+// receiveMode is the broker mode for a receiver link's settle modes:
+// receive-and-delete when the client wants pre-settled deliveries.
+func receiveMode(l *amqp.Link) broker.ReceiveMode {
+	if l.SndSettleMode != nil && *l.SndSettleMode == amqp.SndSettled {
+		return broker.ReceiveAndDelete
+	}
+	return broker.PeekLock
 }

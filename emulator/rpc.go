@@ -147,40 +147,14 @@ func (h *handler) putToken(c *amqp.Conn, req *amqp.Message) response {
 		if !isString {
 			return response{status: 401, description: "the token must be a string"}
 		}
-		if err := verifySAS(token, audience, h.em.cfg.SASKeyName, key, now); err != nil {
+		exp, err := verifySAS(token, audience, h.em.cfg.SASKeyName, key, now)
+		if err != nil {
 			return response{status: 401, description: err.Error()}
 		}
-		if exp, ok := tokenExpiry(token); ok {
-			until = exp
-		}
+		until = exp
 	}
 	h.authorize(c, path, until)
 	return response{status: 202, description: "Accepted"}
-}
-
-// tokenExpiry reads se from a SAS token.
-func tokenExpiry(token string) (time.Time, bool) {
-	for _, part := range splitFields(token) {
-		if len(part) > 3 && part[:3] == "se=" {
-			se, err := strconv.ParseInt(part[3:], 10, 64)
-			if err == nil {
-				return time.Unix(se, 0), true
-			}
-		}
-	}
-	return time.Time{}, false
-}
-
-func splitFields(token string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(token); i++ {
-		if i == len(token) || token[i] == '&' || token[i] == ' ' {
-			out = append(out, token[start:i])
-			start = i + 1
-		}
-	}
-	return out
 }
 
 // appProp reads a string application property of a request.

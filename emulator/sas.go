@@ -19,53 +19,54 @@ const sasPrefix = "SharedAccessSignature "
 // sr, a newline and se, keyed with the raw bytes of the key; the key name
 // must match; the token must not have expired; and the signed resource must
 // cover the audience being asked for (a namespace-wide token covers every
-// entity in it).
-func verifySAS(token, audience, keyName, key string, now time.Time) error {
+// entity in it). It returns the token's expiry.
+func verifySAS(token, audience, keyName, key string, now time.Time) (expiry time.Time, err error) {
 	if !strings.HasPrefix(token, sasPrefix) {
-		return errors.New("the token is not a SharedAccessSignature")
+		return time.Time{}, errors.New("the token is not a SharedAccessSignature")
 	}
 	fields := map[string]string{}
 	for _, part := range strings.Split(strings.TrimPrefix(token, sasPrefix), "&") {
 		name, value, ok := strings.Cut(part, "=")
 		if !ok {
-			return errors.New("malformed token field " + strconv.Quote(part))
+			return time.Time{}, errors.New("malformed token field " + strconv.Quote(part))
 		}
 		fields[name] = value
 	}
 	sr, sig, se, skn := fields["sr"], fields["sig"], fields["se"], fields["skn"]
 	if sr == "" || sig == "" || se == "" || skn == "" {
-		return errors.New("the token lacks sr, sig, se or skn")
+		return time.Time{}, errors.New("the token lacks sr, sig, se or skn")
 	}
 	if skn != keyName {
-		return errors.New("unknown key name " + strconv.Quote(skn))
+		return time.Time{}, errors.New("unknown key name " + strconv.Quote(skn))
 	}
-	expiry, err := strconv.ParseInt(se, 10, 64)
+	seconds, err := strconv.ParseInt(se, 10, 64)
 	if err != nil {
-		return errors.New("malformed expiry " + strconv.Quote(se))
+		return time.Time{}, errors.New("malformed expiry " + strconv.Quote(se))
 	}
-	if !now.Before(time.Unix(expiry, 0)) {
-		return errors.New("ExpiredToken: the token is expired. Expiration time: " +
-			time.Unix(expiry, 0).UTC().Format(time.RFC3339))
+	expiry = time.Unix(seconds, 0)
+	if !now.Before(expiry) {
+		return time.Time{}, errors.New("ExpiredToken: the token is expired. Expiration time: " +
+			expiry.UTC().Format(time.RFC3339))
 	}
 	gotSig, err := url.QueryUnescape(sig)
 	if err != nil {
-		return errors.New("malformed signature")
+		return time.Time{}, errors.New("malformed signature")
 	}
 	mac := hmac.New(sha256.New, []byte(key))
 	mac.Write([]byte(sr + "\n" + se))
 	want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
 	if !hmac.Equal([]byte(gotSig), []byte(want)) {
-		return errors.New("InvalidSignature: the token has an invalid signature")
+		return time.Time{}, errors.New("InvalidSignature: the token has an invalid signature")
 	}
 	resource, err := url.QueryUnescape(sr)
 	if err != nil {
-		return errors.New("malformed resource")
+		return time.Time{}, errors.New("malformed resource")
 	}
 	if audience != "" && !coversAudience(resource, audience) {
-		return errors.New("InvalidAudience: the token's resource " + strconv.Quote(resource) +
+		return time.Time{}, errors.New("InvalidAudience: the token's resource " + strconv.Quote(resource) +
 			" does not cover " + strconv.Quote(audience))
 	}
-	return nil
+	return expiry, nil
 }
 
 // coversAudience reports whether a signed resource is the audience or one

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/sbx-tui/sbx/emulator/amqp"
-	"github.com/sbx-tui/sbx/emulator/broker"
 )
 
 // attachSender accepts a client sender link to a queue or topic. The reply
@@ -72,22 +71,3 @@ func (s *senderLink) Disposition(*amqp.Link, []byte, amqp.DeliveryState, bool) a
 }
 
 func (s *senderLink) Detached(l *amqp.Link, _ *amqp.Error) { s.h.untrack(l) }
-
-// brokerSessionID reads the session id a management request names, if any.
-func brokerSessionID(body *amqp.Map) *string {
-	if v, ok := body.Get("session-id"); ok {
-		if s, ok := v.(string); ok {
-			return &s
-		}
-	}
-	return nil
-}
-
-// receiveMode is the broker mode for a receiver link's settle modes:
-// receive-and-delete when the client wants pre-settled deliveries.
-func receiveMode(l *amqp.Link) broker.ReceiveMode {
-	if l.SndSettleMode != nil && *l.SndSettleMode == amqp.SndSettled {
-		return broker.ReceiveAndDelete
-	}
-	return broker.PeekLock
-}

@@ -74,12 +74,15 @@ type LinkHandler interface {
 	// Flow is called when the client changes the credit of a link it
 	// receives on. If l.Drain() is true, Flow must Send whatever it can
 	// before returning; the engine then completes the drain (consumes the
-	// rest of the credit and answers with flow(drain=true)).
+	// rest of the credit and answers with flow(drain=true)). Flow is also
+	// called when the session window reopens after a Send returned
+	// ErrNoCredit for lack of window, so it must tolerate extra calls.
 	Flow(l *Link)
 	// Disposition is called for the client's disposition of a delivery the
 	// server sent on this link (once per delivery id in a range). tag is the
 	// tag the server sent. When the client's disposition is unsettled, the
-	// returned state goes back in a settled server disposition.
+	// returned state goes back in a settled server disposition (nil means
+	// Accepted).
 	Disposition(l *Link, tag []byte, state DeliveryState, settled bool) DeliveryState
 	// Detached is called once when the link ends for any reason: client
 	// detach (err is the client's error, if any), session end, connection
