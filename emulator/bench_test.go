@@ -4,7 +4,6 @@ import (
 	"context"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -57,43 +56,55 @@ func fillQueue(tb testing.TB, s *azservicebus.Sender, n int) {
 	flush()
 }
 
-// cpuTime is the process's user+system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // benchRun measures one benchmark body and reports messages per second and
-// the share of the process's CPU time spent inside the emulator's handlers
-// (decoding, broker work, encoding; the client and the AMQP engine make up
-// the rest).
-func benchRun(b *testing.B, em *emulator.Emulator, perOp int, setup func(), op func()) {
+// how the body's CPU splits between the emulator and the SDK client (see
+// cpushare_test.go): emulator-%cpu is the emulator's share of the CPU both
+// sides used, emulator-ns/msg and client-ns/msg their CPU per message, and
+// background-%cpu the GC and scavenger work neither side can be charged
+// with (as a share of the whole). The timed runs are profiled too; untimed
+// runs are added until profiledRuns runs give enough samples.
+func benchRun(b *testing.B, perOp int, setup func(), op func()) {
 	b.Helper()
-	var elapsed, cpu, handler time.Duration
+	var elapsed time.Duration
+	var total cpuShares
+	runs, profiled := 0, true
+	profile := func() {
+		shares, ok := profileRun(op)
+		profiled = profiled && ok
+		total.add(shares)
+		runs++
+	}
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		setup()
 		runtime.GC()
-		h0, c0, t0 := em.Stats().HandlerTime, cpuTime(), time.Now()
+		t0 := time.Now()
 		b.StartTimer()
-		op()
+		profile()
 		b.StopTimer()
 		elapsed += time.Since(t0)
-		cpu += cpuTime() - c0
-		handler += em.Stats().HandlerTime - h0
+	}
+	for runs < profiledRuns && profiled {
+		setup()
+		runtime.GC()
+		profile()
 	}
 	b.ReportMetric(float64(perOp*b.N)/elapsed.Seconds(), "msg/s")
-	if cpu > 0 {
-		b.ReportMetric(100*float64(handler)/float64(cpu), "emulator-%cpu")
+	msgs := float64(perOp * runs)
+	if both := total.emulator + total.client; profiled && both > 0 {
+		b.ReportMetric(100*float64(total.emulator)/float64(both), "emulator-%cpu")
+		b.ReportMetric(float64(total.emulator)/msgs, "emulator-ns/msg")
+		b.ReportMetric(float64(total.client)/msgs, "client-ns/msg")
+		b.ReportMetric(100*float64(total.background)/float64(both+total.background), "background-%cpu")
 	}
 }
 
+// benchEmulator starts an emulator whose goroutines carry the emulator's
+// profiling label, and a client whose goroutines do not.
 func benchEmulator(b *testing.B) (*emulator.Emulator, *azservicebus.Client) {
 	b.Helper()
-	em := startEmulator(b, emulator.Config{})
+	var em *emulator.Emulator
+	underEmulatorLabel(func() { em = startEmulator(b, emulator.Config{}) })
 	return em, newClient(b, em.ConnectionString)
 }
 
@@ -111,7 +122,7 @@ func BenchmarkSendBatch10k(b *testing.B) {
 	resetQueue(b, em, "bench")
 	s := newSender(b, c, "bench")
 	fillQueue(b, s, 10) // attach links outside the measurement
-	benchRun(b, em, benchMessages,
+	benchRun(b, benchMessages,
 		func() { resetQueue(b, em, "bench") },
 		func() { fillQueue(b, s, benchMessages) })
 	if got := counts(b, em, "bench").Active; got != benchMessages {
@@ -128,7 +139,7 @@ func BenchmarkPeek10k(b *testing.B) {
 	if _, err := r.PeekMessages(context.Background(), 1, &azservicebus.PeekMessagesOptions{FromSequenceNumber: &first}); err != nil {
 		b.Fatal(err)
 	}
-	benchRun(b, em, benchMessages, func() {}, func() {
+	benchRun(b, benchMessages, func() {}, func() {
 		seen := 0
 		from := int64(0)
 		for seen < benchMessages {
@@ -147,7 +158,7 @@ func BenchmarkReceiveComplete10k(b *testing.B) {
 	resetQueue(b, em, "bench")
 	s := newSender(b, c, "bench")
 	var r *azservicebus.Receiver
-	benchRun(b, em, benchMessages, func() {
+	benchRun(b, benchMessages, func() {
 		resetQueue(b, em, "bench")
 		fillQueue(b, s, benchMessages)
 		if r != nil {

@@ -241,3 +241,28 @@ func TestStartPortInUse(t *testing.T) {
 		t.Fatalf("error %q does not name the AMQP listener", err)
 	}
 }
+
+// The admin API reports the configured namespace's name (the demo's
+// "sbx-demo"), and the official emulator's default without a configuration.
+func TestNamespaceName(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		entities *config.Config
+		want     string
+	}{
+		{"demo", emulator.DemoConfig(), "sbx-demo"},
+		{"no configuration", nil, "sbemulatorns"},
+		{"unnamed namespace", &config.Config{Namespaces: []config.Namespace{{}}}, "sbemulatorns"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			em := startEmulator(t, emulator.Config{Entities: tc.entities})
+			ns, err := newAdmin(t, em, em.ConnectionString).GetNamespaceProperties(ctxT(t, 10*time.Second), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ns.Name != tc.want {
+				t.Fatalf("namespace name %q, want %q", ns.Name, tc.want)
+			}
+		})
+	}
+}

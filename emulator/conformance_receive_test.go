@@ -301,6 +301,10 @@ func TestMaxDeliveryCount(t *testing.T) {
 	if d.DeadLetterReason == nil || *d.DeadLetterReason != "MaxDeliveryCountExceeded" {
 		t.Fatalf("reason %v", d.DeadLetterReason)
 	}
+	// It arrives in the DLQ with the count of its last delivery.
+	if d.DeliveryCount != 2 {
+		t.Fatalf("DeliveryCount in the DLQ = %d, want MaxDeliveryCount (2)", d.DeliveryCount)
+	}
 }
 
 // An expired message goes to the DLQ with TTLExpiredException when the

@@ -62,9 +62,10 @@ func annotationKey(k any) (string, bool) {
 }
 
 // decodeTransfer turns one client transfer into the messages it carries: one
-// message, or each data section of a batch.
+// message, or each data section of a batch. Decoding aliases payload (which
+// the engine reuses): toBrokerMessage makes the one copy of each body.
 func decodeTransfer(format uint32, payload []byte) ([]*broker.Message, error) {
-	env, err := amqp.DecodeMessage(payload)
+	env, err := amqp.DecodeMessageShared(payload)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +82,7 @@ func decodeTransfer(format uint32, payload []byte) ([]*broker.Message, error) {
 	}
 	msgs := make([]*broker.Message, 0, len(sections))
 	for i, s := range sections {
-		inner, err := amqp.DecodeMessage(s)
+		inner, err := amqp.DecodeMessageShared(s)
 		if err != nil {
 			return nil, fmt.Errorf("batch message %d: %w", i, err)
 		}
@@ -139,6 +140,7 @@ func toBrokerMessage(m *amqp.Message, format uint32) (*broker.Message, error) {
 		}
 		bm.ApplicationProperties = props
 	}
+	// The one copy of the body: m's may alias a buffer that is reused.
 	body := make([]byte, 0, len(m.Body)+len(m.Footer))
 	body = append(body, m.Body...)
 	bm.Body = append(body, m.Footer...)

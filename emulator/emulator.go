@@ -33,7 +33,9 @@ const (
 	// placeholderKey goes into the connection string when no key is
 	// enforced; it is the value the official emulator documents.
 	placeholderKey = "SAS_KEY_VALUE"
-	namespaceName  = "sbemulatorns"
+	// defaultNamespace is the namespace name reported when the entity
+	// configuration names none (the official emulator's).
+	defaultNamespace = "sbemulatorns"
 
 	// tickInterval is how often the broker applies what became due
 	// (scheduled messages, lock and TTL expiry).
@@ -122,7 +124,7 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 	}
 	e.http = &http.Server{
 		Handler: e.httpHandler(atom.NewHandler(b, atom.Options{
-			Namespace:  namespaceName,
+			Namespace:  namespaceName(cfg.Entities),
 			Now:        cfg.Now,
 			SASKeyName: cfg.SASKeyName,
 			SASKey:     cfg.SASKey,
@@ -202,6 +204,15 @@ func (e *Emulator) httpHandler(api http.Handler) http.Handler {
 		}
 		api.ServeHTTP(w, r)
 	})
+}
+
+// namespaceName is the name of the configuration's first namespace, which
+// the admin API reports, or the default when there is none.
+func namespaceName(entities *config.Config) string {
+	if entities != nil && len(entities.Namespaces) > 0 && entities.Namespaces[0].Name != "" {
+		return entities.Namespaces[0].Name
+	}
+	return defaultNamespace
 }
 
 func withDefaults(cfg Config) Config {

@@ -136,7 +136,7 @@ func (h *handler) schedule(r *mgmtRequest) response {
 		if !isBinary {
 			return failed(fmt.Errorf("%w: messages[%d].message must be binary", errBadRequest, i))
 		}
-		dec, err := amqp.DecodeMessage(enc)
+		dec, err := amqp.DecodeMessageShared(enc)
 		if err != nil {
 			return failed(fmt.Errorf("%w: messages[%d]: %v", errBadRequest, i, err))
 		}

@@ -245,6 +245,12 @@ func (r *receiverLink) detachIfBroken() bool {
 
 // deliverOne sends the next deliverable message if there is credit; it
 // reports whether it sent one.
+//
+// The broker holds the message under a lock until the delivery is on its
+// way, in both modes: a receive-and-delete message is removed only after
+// Send succeeded, and any message whose Send failed (link or connection
+// just gone) is released without a delivery count change, so nothing is
+// lost that the client never got.
 func (r *receiverLink) deliverOne() bool {
 	r.sendMu.Lock()
 	defer r.sendMu.Unlock()
@@ -253,7 +259,7 @@ func (r *receiverLink) deliverOne() bool {
 	}
 	em := r.h.em
 	start := time.Now()
-	d, ok := r.recv.Next()
+	d, ok := r.recv.NextHeld()
 	if !ok {
 		return false
 	}
@@ -277,18 +283,24 @@ func (r *receiverLink) deliverOne() bool {
 			Settled: r.mode == broker.ReceiveAndDelete,
 		})
 	}
-	em.stats.timed(start)
 	if err != nil {
-		// The message was taken but never reached the client: give it back
-		// (a receive-and-delete message is already gone from the broker).
-		if lock != nil {
-			_ = em.Broker.Release(d.LockToken)
-		}
+		// Taken but never sent: give it back.
+		_ = em.Broker.Release(d.LockToken)
+		em.stats.timed(start)
 		if !errors.Is(err, amqp.ErrNoCredit) {
 			em.log.Debug("delivery failed", "path", r.path, "err", err)
 		}
 		return false
 	}
+	if r.mode == broker.ReceiveAndDelete {
+		// Sent settled: the receive is done. A lock lost meanwhile (the
+		// link was slower than the lock duration) means the message went
+		// back to the queue and may be delivered again.
+		if err := em.Broker.Complete(d.LockToken); err != nil {
+			em.log.Debug("completing a receive-and-delete delivery", "path", r.path, "err", err)
+		}
+	}
+	em.stats.timed(start)
 	em.stats.deliveries.Add(1)
 	return true
 }

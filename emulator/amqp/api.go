@@ -69,7 +69,8 @@ type LinkHandler interface {
 	// Transfer is called with each complete delivery on a link the client
 	// sends on (multi-frame transfers already reassembled). For an unsettled
 	// delivery the returned state is sent in a settled disposition
-	// (nil means Accepted); for a settled one it is ignored.
+	// (nil means Accepted); for a settled one it is ignored. d.Payload
+	// aliases the engine's buffers and is reused once Transfer returns.
 	Transfer(l *Link, d *IncomingDelivery) DeliveryState
 	// Flow is called when the client changes the credit of a link it
 	// receives on. If l.Drain() is true, Flow must Send whatever it can
@@ -94,7 +95,7 @@ type LinkHandler interface {
 type IncomingDelivery struct {
 	Tag     []byte
 	Format  uint32
-	Payload []byte // the encoded message
+	Payload []byte // the encoded message; only valid during Transfer: copy what you keep
 	Settled bool
 }
 

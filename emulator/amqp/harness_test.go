@@ -102,6 +102,10 @@ func (b *memBroker) Attach(ctx context.Context, l *Link) (LinkHandler, *Error) {
 }
 
 func (b *memBroker) Transfer(l *Link, d *IncomingDelivery) DeliveryState {
+	// The payload is only valid during the call: keep a copy.
+	kept := *d
+	kept.Payload = append([]byte(nil), d.Payload...)
+	d = &kept
 	b.deliveries <- d
 	if b.transferFate != nil {
 		if st := b.transferFate(d); st != nil {

@@ -34,6 +34,7 @@ type linkState struct {
 	rxCredit        uint32
 	rxLimit         uint64 // largest message accepted from the client
 	asm             assembly
+	rxBuf           []byte // reassembly buffer kept between deliveries
 
 	// Guarded by s.mu.
 	phase         linkPhase

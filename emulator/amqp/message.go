@@ -70,8 +70,20 @@ func appendMapSection(buf []byte, desc uint64, m *Map) ([]byte, error) {
 // kept as raw bytes (Message.Body, Message.Footer); both are copies, so the
 // message does not alias b.
 func DecodeMessage(b []byte) (*Message, error) {
+	return decodeMessage(b, false)
+}
+
+// DecodeMessageShared is DecodeMessage without the copies: Body and Footer
+// alias b, so they are only valid as long as b is. Decoded values (strings,
+// binaries, maps) never alias b. It suits a caller that copies what it keeps,
+// such as one splitting a batch whose inner messages it decodes in turn.
+func DecodeMessageShared(b []byte) (*Message, error) {
+	return decodeMessage(b, true)
+}
+
+func decodeMessage(b []byte, shared bool) (*Message, error) {
 	m := &Message{}
-	var body []byte
+	var body bodyRanges
 	var seen uint16 // bit (code - 0x70) per non-body section already read
 	for off := 0; off < len(b); {
 		code, descLen, err := sectionDescriptor(b[off:])
@@ -105,7 +117,7 @@ func DecodeMessage(b []byte) (*Message, error) {
 				return nil, err
 			}
 			next := valueAt + 1 + n
-			body = append(body, b[off:next]...)
+			body.add(off, next)
 			off = next
 			continue
 		}
@@ -132,7 +144,10 @@ func DecodeMessage(b []byte) (*Message, error) {
 			case descAppProperties:
 				m.ApplicationProperties = mp
 			default:
-				m.Footer = append([]byte{}, b[off:next]...)
+				m.Footer = b[off:next:next]
+				if !shared {
+					m.Footer = append([]byte{}, m.Footer...)
+				}
 			}
 		case descProperties:
 			if m.Properties, err = decodeProperties(v); err != nil {
@@ -142,16 +157,64 @@ func DecodeMessage(b []byte) (*Message, error) {
 			if _, ok := v.([]any); !ok {
 				return nil, fmt.Errorf("amqp: amqp-sequence section holds %T", v)
 			}
-			body = append(body, b[off:next]...)
+			body.add(off, next)
 		case descValue:
-			body = append(body, b[off:next]...)
+			body.add(off, next)
 		default:
 			return nil, fmt.Errorf("amqp: unknown message section 0x%02x", code)
 		}
 		off = next
 	}
-	m.Body = body
+	m.Body = body.bytes(b, shared)
 	return m, nil
+}
+
+// bodyRanges collects where a message's body sections lie. They are
+// normally one contiguous run, which can then be sliced or copied in one
+// step instead of being appended section by section.
+type bodyRanges struct {
+	first [2]int   // the first run, kept inline: no allocation for one run
+	more  [][2]int // any further runs
+	n     int
+}
+
+func (r *bodyRanges) add(from, to int) {
+	switch {
+	case r.n == 0:
+		r.first = [2]int{from, to}
+		r.n = 1
+	case len(r.more) == 0 && r.first[1] == from:
+		r.first[1] = to
+	case len(r.more) > 0 && r.more[len(r.more)-1][1] == from:
+		r.more[len(r.more)-1][1] = to
+	default:
+		r.more = append(r.more, [2]int{from, to})
+		r.n++
+	}
+}
+
+// bytes returns the body: an alias of b when shared and contiguous, else
+// one exact-size copy. nil when there is no body.
+func (r *bodyRanges) bytes(b []byte, shared bool) []byte {
+	switch r.n {
+	case 0:
+		return nil
+	case 1:
+		s := b[r.first[0]:r.first[1]:r.first[1]]
+		if shared {
+			return s
+		}
+		return append(make([]byte, 0, len(s)), s...)
+	}
+	size := r.first[1] - r.first[0]
+	for _, sp := range r.more {
+		size += sp[1] - sp[0]
+	}
+	out := append(make([]byte, 0, size), b[r.first[0]:r.first[1]]...)
+	for _, sp := range r.more {
+		out = append(out, b[sp[0]:sp[1]]...)
+	}
+	return out
 }
 
 // sectionDescriptor reads the descriptor of a message section and returns
@@ -266,7 +329,11 @@ func (m *Message) BodyValue() (any, error) {
 
 // SetBodyValue replaces m.Body with one amqp-value section holding v.
 func (m *Message) SetBodyValue(v any) error {
-	b, err := appendValue(appendUlongDescriptor(nil, descValue), v, 1)
+	// Sized up front: a management response can carry hundreds of encoded
+	// messages, and growing the buffer step by step copies them again and
+	// again.
+	buf := make([]byte, 0, 16+sizeHint(v, 0))
+	b, err := appendValue(appendUlongDescriptor(buf, descValue), v, 1)
 	if err != nil {
 		return err
 	}
@@ -285,4 +352,37 @@ func (m *Message) SetBodyData(data ...[]byte) {
 		b = appendBinary(appendUlongDescriptor(b, descData), d)
 	}
 	m.Body = b
+}
+
+// sizeHint estimates the encoded size of v, counting binaries and strings
+// exactly and everything else generously enough to avoid regrowth in the
+// common case. It is only a capacity hint.
+func sizeHint(v any, depth int) int {
+	if depth > maxDepth {
+		return 0
+	}
+	switch x := v.(type) {
+	case []byte:
+		return 5 + len(x)
+	case string:
+		return 5 + len(x)
+	case Symbol:
+		return 5 + len(x)
+	case []any:
+		n := 9
+		for _, e := range x {
+			n += sizeHint(e, depth+1)
+		}
+		return n
+	case *Map:
+		if x == nil {
+			return 1
+		}
+		n := 9
+		for _, p := range x.Pairs {
+			n += sizeHint(p.Key, depth+1) + sizeHint(p.Value, depth+1)
+		}
+		return n
+	}
+	return 24
 }

@@ -9,6 +9,10 @@ import (
 // max-message-size.
 var errMessageTooLarge = errors.New("amqp: message exceeds the client's max-message-size")
 
+// maxReusedAssembly is the largest reassembly buffer a link keeps for its
+// next multi-frame delivery.
+const maxReusedAssembly = 1 << 20
+
 // handleTransfer collects the frames of a client delivery and hands the
 // complete delivery to the link handler (dispatchMu held).
 func (s *sessionState) handleTransfer(f *transferFrame, payload []byte) error {
@@ -52,11 +56,14 @@ func (s *sessionState) handleTransfer(f *transferFrame, payload []byte) error {
 		l.pub.Detach(&Error{Condition: ErrLinkMessageSize, Description: "message exceeds the link's max-message-size"})
 		return nil
 	}
-	if first && !f.More {
-		// Single-frame delivery: one exact-size copy (payload aliases the
-		// read buffer).
-		a.payload = append(make([]byte, 0, len(payload)), payload...)
-	} else {
+	switch {
+	case first && !f.More:
+		// Single-frame delivery: the handler reads it straight from the
+		// read buffer (IncomingDelivery.Payload is valid during the call).
+		a.payload = payload
+	case first:
+		a.payload = append(l.rxBuf[:0], payload...)
+	default:
 		a.payload = append(a.payload, payload...)
 	}
 	if f.More {
@@ -64,10 +71,14 @@ func (s *sessionState) handleTransfer(f *transferFrame, payload []byte) error {
 		return nil
 	}
 	d := &IncomingDelivery{Tag: a.tag, Format: a.format, Payload: a.payload, Settled: a.settled}
-	id, settled := a.id, a.settled
+	id, settled, multiFrame := a.id, a.settled, !first
 	*a = assembly{}
 	var state DeliveryState
 	s.c.callHandler(func() { state = l.handler.Transfer(l.pub, d) })
+	if multiFrame && cap(d.Payload) <= maxReusedAssembly {
+		// The handler is done with it: reuse it for the next delivery.
+		l.rxBuf = d.Payload[:0]
+	}
 	if !settled {
 		if state == nil {
 			state = &Accepted{}

@@ -81,12 +81,16 @@ func (q *msgQueue) returnEntry(e *entry, now time.Time, countIt bool, out *outbo
 		return
 	}
 	if countIt {
-		m.DeliveryCount++
-		if limit := q.ent.props().MaxDeliveryCount; limit > 0 && m.DeliveryCount >= uint32(limit) {
+		// The attempt that just failed was the last one allowed. The
+		// dead-lettered message keeps the count of that last delivery (as
+		// an explicit dead-letter does), so clients show DeliveryCount =
+		// MaxDeliveryCount, as they do against the service.
+		if limit := q.ent.props().MaxDeliveryCount; limit > 0 && m.DeliveryCount+1 >= uint32(limit) {
 			q.deadLetter(e, reasonMaxDelivery,
 				fmt.Sprintf("Message could not be consumed after %d delivery attempts.", limit), nil, now, out)
 			return
 		}
+		m.DeliveryCount++
 	}
 	if isDue(m.ExpiresAt, now) {
 		q.expire(e, now, out)

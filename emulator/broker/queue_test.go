@@ -235,3 +235,35 @@ func TestReceiveAndDelete(t *testing.T) {
 		t.Fatalf("size after draining = %d", c.SizeInBytes)
 	}
 }
+
+// NextHeld in receive-and-delete mode takes a message without losing it:
+// Complete removes it, Release puts it back first in line with its delivery
+// count unchanged, and while held no other receiver gets it.
+func TestReceiveAndDeleteHeld(t *testing.T) {
+	b, _ := newTestBroker(t)
+	mustCreateQueue(t, b, "q", Properties{})
+	mustSend(t, b, "q", body("a"), body("b"))
+	r := mustReceiver(t, b, "q", ReceiveAndDelete)
+	d, ok := r.NextHeld()
+	if !ok || d.LockToken == ([16]byte{}) || string(d.Message.Body) != "a" {
+		t.Fatalf("held delivery = %+v, %v", d, ok)
+	}
+	other := mustReceiver(t, b, "q", ReceiveAndDelete)
+	if d2 := mustNext(t, other); string(d2.Message.Body) != "b" {
+		t.Fatalf("a second receiver got %q while a was held, want b", d2.Message.Body)
+	}
+	expectEmpty(t, other)
+	if err := b.Release(d.LockToken); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, b, "q", 1, 0, 0, 0)
+	again, ok := r.NextHeld()
+	if !ok || string(again.Message.Body) != "a" || again.Message.DeliveryCount != 0 {
+		t.Fatalf("after release: %+v, %v (want a, delivery count 0)", again, ok)
+	}
+	if err := b.Complete(again.LockToken); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, b, "q", 0, 0, 0, 0)
+	expectEmpty(t, r)
+}

@@ -119,7 +119,16 @@ func (r *receiverImpl) acceptNext(ctx context.Context, path string) (*Receiver, 
 // Next takes the next deliverable message (FIFO by sequence number), locking
 // it for the entity's LockDuration (PeekLock) or removing it
 // (ReceiveAndDelete). ok is false when nothing is deliverable now.
-func (r *Receiver) Next() (d *Delivery, ok bool) {
+func (r *Receiver) Next() (d *Delivery, ok bool) { return r.next(false) }
+
+// NextHeld is Next for a caller that hands messages on and can fail to: in
+// ReceiveAndDelete mode the message is locked instead of removed, and the
+// caller finishes the receive with Complete(d.LockToken) once the message
+// was handed on, or Release(d.LockToken) (no delivery count change) if it
+// was not. In PeekLock mode it is Next.
+func (r *Receiver) NextHeld() (d *Delivery, ok bool) { return r.next(true) }
+
+func (r *Receiver) next(hold bool) (d *Delivery, ok bool) {
 	ri := r.impl
 	ri.signal.consume()
 	var out outbox
@@ -149,7 +158,7 @@ func (r *Receiver) Next() (d *Delivery, ok bool) {
 		return nil, false
 	}
 	ent.accessedAt = now
-	if ri.mode == ReceiveAndDelete {
+	if ri.mode == ReceiveAndDelete && !hold {
 		m := q.remove(x)
 		return &Delivery{Message: m}, true
 	}

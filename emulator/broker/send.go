@@ -304,6 +304,21 @@ func (b *brokerImpl) apply(plan []placement, quota bool, now time.Time) ([]int64
 // checkQuota refuses a plan that would take an entity past its size (mu of
 // every entity held).
 func checkQuota(plan []placement) error {
+	// The common case, every placement in one entity, needs no map.
+	one, n := plan[0].ent, int64(0)
+	for _, p := range plan {
+		if p.ent != one {
+			one = nil
+			break
+		}
+		n += p.msg.Size()
+	}
+	if one != nil {
+		if limit := one.sizeLimit(); one.sizeBytes+n > limit {
+			return errQuota(one.path, one.sizeBytes, limit)
+		}
+		return nil
+	}
 	add := make(map[*entity]int64, 2)
 	for _, p := range plan {
 		add[p.ent] += p.msg.Size()

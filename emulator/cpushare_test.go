@@ -1,0 +1,314 @@
+package emulator_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/pprof"
+	"strings"
+)
+
+// How the benchmarks split CPU between the emulator and the SDK.
+//
+// Both run in one process, so the process's CPU time alone cannot tell them
+// apart, and wall time spent in the emulator's handlers over-counts (it
+// includes waiting for locks and for the socket). Instead the emulator is
+// started under a pprof label: every goroutine it creates (listeners,
+// connection readers and writers, delivery pumps, the broker's timer)
+// inherits the label, while the SDK's goroutines, created from the
+// benchmark's goroutine, do not. A CPU profile of the measured run then
+// attributes every sample to one side, including the syscalls each side
+// makes on the loopback socket and the GC assists its allocations trigger.
+// Background GC and scavenger work cannot be attributed and is reported on
+// its own.
+
+const (
+	sideLabel    = "sbx-side"
+	sideEmulator = "emulator"
+	// profiledRuns is how many runs the attribution sums: runtime/pprof
+	// samples at a fixed 100 Hz, so one 100 ms run gives only a few dozen
+	// samples (raising the rate makes the runtime print a warning into the
+	// benchmark output).
+	profiledRuns = 5
+)
+
+// cpuShares is the CPU time of one profiled run, by side.
+type cpuShares struct {
+	emulator, client, background int64 // nanoseconds
+}
+
+// underEmulatorLabel runs f with the emulator label set, so goroutines
+// started inside f are counted as the emulator's.
+func underEmulatorLabel(f func()) {
+	pprof.Do(context.Background(), pprof.Labels(sideLabel, sideEmulator), func(context.Context) { f() })
+}
+
+// profileRun runs op under a CPU profile and splits its samples. ok is false
+// when profiling is unavailable (for example under go test -cpuprofile).
+func profileRun(op func()) (cpuShares, bool) {
+	var buf bytes.Buffer
+	if err := pprof.StartCPUProfile(&buf); err != nil {
+		// Another profile is running (its rate was left alone).
+		op()
+		return cpuShares{}, false
+	}
+	op()
+	pprof.StopCPUProfile()
+	shares, err := attributeProfile(buf.Bytes())
+	if err != nil {
+		return cpuShares{}, false
+	}
+	return shares, true
+}
+
+// attributeProfile splits a CPU profile's samples by the side label.
+func attributeProfile(data []byte) (cpuShares, error) {
+	p, err := parseProfile(data)
+	if err != nil {
+		return cpuShares{}, err
+	}
+	var s cpuShares
+	for _, smp := range p.samples {
+		switch {
+		case smp.labels[sideLabel] == sideEmulator:
+			s.emulator += smp.nanos
+		case p.isBackground(smp):
+			s.background += smp.nanos
+		default:
+			s.client += smp.nanos
+		}
+	}
+	return s, nil
+}
+
+// backgroundFuncs mark runtime work no goroutine of either side asked for.
+var backgroundFuncs = []string{"runtime.gcBgMarkWorker", "runtime.bgsweep", "runtime.bgscavenge", "runtime._GC", "runtime._System"}
+
+func (p *profile) isBackground(s sample) bool {
+	for _, loc := range s.locations {
+		for _, fn := range p.locationFuncs[loc] {
+			for _, bg := range backgroundFuncs {
+				if strings.HasPrefix(fn, bg) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// ---------------------------------------------------------------- a minimal profile.proto reader
+
+type sample struct {
+	locations []uint64
+	nanos     int64
+	labels    map[string]string
+}
+
+type profile struct {
+	samples       []sample
+	locationFuncs map[uint64][]string // function names of a location (inlined frames included)
+}
+
+type rawLabel struct{ key, str int64 }
+type rawSample struct {
+	locations []uint64
+	values    []int64
+	labels    []rawLabel
+}
+
+var errProto = errors.New("malformed profile")
+
+// parseProfile decodes the gzipped protobuf runtime/pprof writes, keeping
+// only what attribution needs: each sample's last value (CPU nanoseconds),
+// its locations and string labels, and the function names per location.
+func parseProfile(data []byte) (*profile, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		strs      []string
+		rsamples  []rawSample
+		locFuncID = map[uint64][]uint64{}
+		funcName  = map[uint64]int64{}
+	)
+	err = eachField(raw, func(field int, wire int, v uint64, b []byte) error {
+		switch field {
+		case 2: // sample
+			s, err := parseSample(b)
+			rsamples = append(rsamples, s)
+			return err
+		case 4: // location
+			id, funcs, err := parseLocation(b)
+			locFuncID[id] = funcs
+			return err
+		case 5: // function
+			var id uint64
+			var name int64
+			err := eachField(b, func(f, _ int, v uint64, _ []byte) error {
+				switch f {
+				case 1:
+					id = v
+				case 2:
+					name = int64(v)
+				}
+				return nil
+			})
+			funcName[id] = name
+			return err
+		case 6: // string_table
+			strs = append(strs, string(b))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	str := func(i int64) string {
+		if i < 0 || int(i) >= len(strs) {
+			return ""
+		}
+		return strs[i]
+	}
+	p := &profile{locationFuncs: map[uint64][]string{}}
+	for id, fids := range locFuncID {
+		for _, fid := range fids {
+			p.locationFuncs[id] = append(p.locationFuncs[id], str(funcName[fid]))
+		}
+	}
+	for _, rs := range rsamples {
+		if len(rs.values) == 0 {
+			continue
+		}
+		s := sample{locations: rs.locations, nanos: rs.values[len(rs.values)-1]}
+		for _, l := range rs.labels {
+			if s.labels == nil {
+				s.labels = map[string]string{}
+			}
+			s.labels[str(l.key)] = str(l.str)
+		}
+		p.samples = append(p.samples, s)
+	}
+	return p, nil
+}
+
+func parseSample(b []byte) (rawSample, error) {
+	var s rawSample
+	err := eachField(b, func(field, wire int, v uint64, sub []byte) error {
+		switch field {
+		case 1:
+			return appendVarints(&s.locations, wire, v, sub, func(x uint64) uint64 { return x })
+		case 2:
+			return appendVarints(&s.values, wire, v, sub, func(x uint64) int64 { return int64(x) })
+		case 3:
+			var l rawLabel
+			err := eachField(sub, func(f, _ int, v uint64, _ []byte) error {
+				switch f {
+				case 1:
+					l.key = int64(v)
+				case 2:
+					l.str = int64(v)
+				}
+				return nil
+			})
+			s.labels = append(s.labels, l)
+			return err
+		}
+		return nil
+	})
+	return s, err
+}
+
+func parseLocation(b []byte) (id uint64, funcs []uint64, err error) {
+	err = eachField(b, func(field, _ int, v uint64, sub []byte) error {
+		switch field {
+		case 1:
+			id = v
+		case 4: // line
+			return eachField(sub, func(f, _ int, v uint64, _ []byte) error {
+				if f == 1 {
+					funcs = append(funcs, v)
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+	return id, funcs, err
+}
+
+// appendVarints appends a repeated scalar field, packed or not.
+func appendVarints[T any](dst *[]T, wire int, v uint64, packed []byte, conv func(uint64) T) error {
+	if wire == 0 {
+		*dst = append(*dst, conv(v))
+		return nil
+	}
+	for len(packed) > 0 {
+		x, n := binary.Uvarint(packed)
+		if n <= 0 {
+			return errProto
+		}
+		*dst = append(*dst, conv(x))
+		packed = packed[n:]
+	}
+	return nil
+}
+
+// eachField walks the fields of one protobuf message: varints come as v,
+// length-delimited fields as b; fixed-width fields are skipped.
+func eachField(msg []byte, f func(field, wire int, v uint64, b []byte) error) error {
+	for len(msg) > 0 {
+		key, n := binary.Uvarint(msg)
+		if n <= 0 {
+			return errProto
+		}
+		msg = msg[n:]
+		field, wire := int(key>>3), int(key&7)
+		var v uint64
+		var b []byte
+		switch wire {
+		case 0:
+			if v, n = binary.Uvarint(msg); n <= 0 {
+				return errProto
+			}
+			msg = msg[n:]
+		case 1, 5:
+			size := 8
+			if wire == 5 {
+				size = 4
+			}
+			if len(msg) < size {
+				return errProto
+			}
+			msg = msg[size:]
+			continue
+		case 2:
+			l, n := binary.Uvarint(msg)
+			if n <= 0 || uint64(len(msg)-n) < l {
+				return errProto
+			}
+			b, msg = msg[n:n+int(l)], msg[n+int(l):]
+		default:
+			return fmt.Errorf("%w: wire type %d", errProto, wire)
+		}
+		if err := f(field, wire, v, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *cpuShares) add(o cpuShares) {
+	s.emulator += o.emulator
+	s.client += o.client
+	s.background += o.background
+}
