@@ -1,0 +1,5 @@
+//go:build !race
+
+package sbsvc
+
+const raceEnabled = false
