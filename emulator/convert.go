@@ -3,7 +3,6 @@ package emulator
 import (
 	"errors"
 	"fmt"
-	"math"
 	"sort"
 	"time"
 
@@ -65,7 +64,7 @@ func annotationKey(k any) (string, bool) {
 // message, or each data section of a batch. Decoding aliases payload (which
 // the engine reuses): toBrokerMessage makes the one copy of each body.
 func decodeTransfer(format uint32, payload []byte) ([]*broker.Message, error) {
-	env, err := amqp.DecodeMessageShared(payload)
+	env, err := amqp.DecodeMessageRaw(payload)
 	if err != nil {
 		return nil, err
 	}
@@ -81,12 +80,12 @@ func decodeTransfer(format uint32, payload []byte) ([]*broker.Message, error) {
 		return nil, err
 	}
 	msgs := make([]*broker.Message, 0, len(sections))
+	var inner amqp.Message // reused: toBrokerMessage keeps nothing of it
 	for i, s := range sections {
-		inner, err := amqp.DecodeMessageShared(s)
-		if err != nil {
+		if err := amqp.DecodeMessageRawInto(&inner, s); err != nil {
 			return nil, fmt.Errorf("batch message %d: %w", i, err)
 		}
-		m, err := toBrokerMessage(inner, 0)
+		m, err := toBrokerMessage(&inner, 0)
 		if err != nil {
 			return nil, fmt.Errorf("batch message %d: %w", i, err)
 		}
@@ -140,10 +139,10 @@ func toBrokerMessage(m *amqp.Message, format uint32) (*broker.Message, error) {
 		}
 		bm.ApplicationProperties = props
 	}
-	// The one copy of the body: m's may alias a buffer that is reused.
-	body := make([]byte, 0, len(m.Body)+len(m.Footer))
-	body = append(body, m.Body...)
-	bm.Body = append(body, m.Footer...)
+	// The one copy of what is kept: m's may alias a buffer that is reused.
+	if err := keepWireSections(bm, m); err != nil {
+		return nil, err
+	}
 	return bm, nil
 }
 
@@ -243,92 +242,6 @@ func propsToMap(props map[string]any) *amqp.Map {
 	out := &amqp.Map{Pairs: make([]amqp.MapPair, 0, len(keys))}
 	for _, k := range keys {
 		out.Pairs = append(out.Pairs, amqp.MapPair{Key: k, Value: props[k]})
-	}
-	return out
-}
-
-// lockInfo is what a peek-lock delivery adds to a message.
-type lockInfo struct {
-	token       [16]byte
-	lockedUntil time.Time
-}
-
-// toAMQPMessage builds the message the broker delivers: the sender's
-// sections with the broker's stamps (§10.4 of the wire contract). lock is nil
-// for peeks and receive-and-delete deliveries.
-func toAMQPMessage(bm *broker.Message, lock *lockInfo) *amqp.Message {
-	h := &amqp.Header{
-		Durable:       bm.Durable,
-		Priority:      bm.Priority,
-		FirstAcquirer: bm.FirstAcquirer,
-		DeliveryCount: bm.DeliveryCount,
-	}
-	if bm.TTL > 0 {
-		if ms := bm.TTL / time.Millisecond; ms <= math.MaxUint32 {
-			ttl := uint32(ms)
-			h.TTL = &ttl
-		}
-	}
-	m := &amqp.Message{
-		Header: h,
-		Properties: &amqp.Properties{
-			MessageID:          bm.MessageID,
-			UserID:             bm.UserID,
-			To:                 bm.To,
-			Subject:            bm.Subject,
-			ReplyTo:            bm.ReplyTo,
-			CorrelationID:      bm.CorrelationID,
-			ContentType:        stringPtrToSymbol(bm.ContentType),
-			ContentEncoding:    stringPtrToSymbol(bm.ContentEncoding),
-			AbsoluteExpiryTime: bm.AbsoluteExpiry,
-			CreationTime:       bm.CreationTime,
-			GroupID:            bm.SessionID,
-			GroupSequence:      bm.GroupSequence,
-			ReplyToGroupID:     bm.ReplyToSessionID,
-		},
-		ApplicationProperties: propsToMap(bm.ApplicationProperties),
-		Body:                  bm.Body,
-	}
-
-	ann := copyMap(bm.Annotations)
-	ann.Set(amqp.Symbol(annEnqueuedTime), bm.EnqueuedTime.UTC())
-	ann.Set(amqp.Symbol(annSequenceNumber), bm.SequenceNumber)
-	if lock != nil {
-		ann.Set(amqp.Symbol(annLockedUntil), lock.lockedUntil.UTC())
-	}
-	if bm.State != broker.StateActive {
-		ann.Set(amqp.Symbol(annMessageState), int32(bm.State))
-	}
-	if !bm.ScheduledEnqueueTime.IsZero() {
-		ann.Set(amqp.Symbol(annScheduledEnqueueTime), bm.ScheduledEnqueueTime.UTC())
-	}
-	if bm.PartitionKey != nil {
-		ann.Set(amqp.Symbol(annPartitionKey), *bm.PartitionKey)
-	}
-	if bm.DeadLetterSource != "" {
-		ann.Set(amqp.Symbol(annDeadLetterSource), bm.DeadLetterSource)
-	}
-	if bm.EnqueuedSequenceNumber != 0 {
-		ann.Set(amqp.Symbol(annEnqueueSequenceNumber), bm.EnqueuedSequenceNumber)
-	}
-	m.MessageAnnotations = ann
-
-	da := copyMap(bm.DeliveryAnnotations)
-	if lock != nil {
-		da.Set(amqp.Symbol(annLockToken), amqp.UUID(lock.token))
-	}
-	if da.Len() > 0 {
-		m.DeliveryAnnotations = da
-	}
-	return m
-}
-
-// copyMap returns a fresh map holding the pairs of v when v is an *amqp.Map
-// (the form senderAnnotations stores); stored maps are never modified.
-func copyMap(v any) *amqp.Map {
-	out := &amqp.Map{}
-	if m, ok := v.(*amqp.Map); ok && m != nil {
-		out.Pairs = append(make([]amqp.MapPair, 0, len(m.Pairs)+4), m.Pairs...)
 	}
 	return out
 }

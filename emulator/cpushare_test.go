@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/pprof"
 	"strings"
 )
@@ -47,6 +48,14 @@ func underEmulatorLabel(f func()) {
 	pprof.Do(context.Background(), pprof.Labels(sideLabel, sideEmulator), func(context.Context) { f() })
 }
 
+// profileDirEnv names a directory to keep each profiled run's CPU profile
+// in, for looking into with go tool pprof (-tagfocus=sbx-side=emulator
+// selects the emulator's samples); go test -cpuprofile would profile the
+// setup too.
+const profileDirEnv = "SBX_BENCH_PROFILE_DIR"
+
+var profileSeq int
+
 // profileRun runs op under a CPU profile and splits its samples. ok is false
 // when profiling is unavailable (for example under go test -cpuprofile).
 func profileRun(op func()) (cpuShares, bool) {
@@ -58,6 +67,10 @@ func profileRun(op func()) (cpuShares, bool) {
 	}
 	op()
 	pprof.StopCPUProfile()
+	if dir := os.Getenv(profileDirEnv); dir != "" {
+		profileSeq++
+		_ = os.WriteFile(fmt.Sprintf("%s/run%03d.pprof", dir, profileSeq), buf.Bytes(), 0o644)
+	}
 	shares, err := attributeProfile(buf.Bytes())
 	if err != nil {
 		return cpuShares{}, false

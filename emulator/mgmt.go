@@ -111,13 +111,11 @@ func (h *handler) peek(r *mgmtRequest) response {
 	if len(msgs) == 0 {
 		return response{status: 204, description: "No Content"}
 	}
+	// Each message is encoded straight into the response when it is sent.
 	list := make([]any, 0, len(msgs))
+	build := newMessageBuilder(len(msgs))
 	for _, m := range msgs {
-		enc, err := amqp.EncodeMessage(toAMQPMessage(m, nil))
-		if err != nil {
-			return failed(err)
-		}
-		list = append(list, bodyMap("message", enc))
+		list = append(list, bodyMap("message", amqp.MessageBinary{Message: build.build(m, nil)}))
 	}
 	return ok(bodyMap("messages", list))
 }
@@ -136,7 +134,7 @@ func (h *handler) schedule(r *mgmtRequest) response {
 		if !isBinary {
 			return failed(fmt.Errorf("%w: messages[%d].message must be binary", errBadRequest, i))
 		}
-		dec, err := amqp.DecodeMessageShared(enc)
+		dec, err := amqp.DecodeMessageRaw(enc)
 		if err != nil {
 			return failed(fmt.Errorf("%w: messages[%d]: %v", errBadRequest, i, err))
 		}
@@ -146,6 +144,7 @@ func (h *handler) schedule(r *mgmtRequest) response {
 		}
 		if sid := brokerSessionID(m); sid != nil && bm.SessionID == nil {
 			bm.SessionID = sid
+			bm.EncodedProperties = nil
 		}
 		if bm.ScheduledEnqueueTime.IsZero() {
 			bm.ScheduledEnqueueTime = h.em.cfg.Now()
@@ -173,18 +172,15 @@ func (h *handler) receiveBySequence(r *mgmtRequest) response {
 		return failed(err)
 	}
 	list := make([]any, 0, len(ds))
+	build := newMessageBuilder(len(ds))
 	for _, d := range ds {
 		var lock *lockInfo
 		if mode == broker.PeekLock {
 			lock = &lockInfo{token: d.LockToken, lockedUntil: d.LockedUntil}
 		}
-		enc, err := amqp.EncodeMessage(toAMQPMessage(d.Message, lock))
-		if err != nil {
-			return failed(err)
-		}
 		list = append(list, &amqp.Map{Pairs: []amqp.MapPair{
 			{Key: "lock-token", Value: amqp.UUID(d.LockToken)},
-			{Key: "message", Value: enc},
+			{Key: "message", Value: amqp.MessageBinary{Message: build.build(d.Message, lock)}},
 		}})
 	}
 	return ok(bodyMap("messages", list))

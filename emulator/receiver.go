@@ -156,7 +156,9 @@ type receiverLink struct {
 	stopOnce  sync.Once
 	wake      chan struct{}
 	quit      chan struct{}
-	deliverID uint64 // tag counter for receive-and-delete deliveries
+	deliverID uint64          // tag counter for receive-and-delete deliveries
+	enc       deliveryEncoder // reused for every delivery (under sendMu)
+	idTag     [8]byte
 }
 
 // Flow implements amqp.LinkHandler: start the pump on the first credit and
@@ -263,19 +265,25 @@ func (r *receiverLink) deliverOne() bool {
 	if !ok {
 		return false
 	}
-	em.stats.timed(start)
-	em.Faults.delay()
-	start = time.Now()
+	if em.Faults.latency.Load() > 0 {
+		// Injected latency is not handler time.
+		em.stats.timed(start)
+		em.Faults.delay()
+		start = time.Now()
+	}
 	var lock *lockInfo
 	var tag []byte
 	if r.mode == broker.PeekLock {
 		lock = &lockInfo{token: d.LockToken, lockedUntil: d.LockedUntil}
-		tag = lockTokenToTag(d.LockToken)
+		tag = r.enc.lockTag(lock)
 	} else {
 		r.deliverID++
-		tag = binary.BigEndian.AppendUint64(nil, r.deliverID)
+		binary.BigEndian.PutUint64(r.idTag[:], r.deliverID)
+		tag = r.idTag[:]
 	}
-	payload, err := amqp.EncodeMessage(toAMQPMessage(d.Message, lock))
+	// Send copies payload and tag into the connection's output, so the
+	// encoder's memory is free again when it returns.
+	payload, err := r.enc.encode(d.Message, lock)
 	if err == nil {
 		err = r.link.Send(amqp.OutgoingDelivery{
 			Tag:     tag,

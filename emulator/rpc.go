@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -71,6 +72,12 @@ func (r *requestLink) Detached(*amqp.Link, *amqp.Error) {}
 // replyTag numbers responses; tags only need to be unique per link.
 var replyTag atomic.Uint64
 
+// replyBuffers holds encode buffers for responses with a body; the largest
+// (peeks of hundreds of messages) are worth reusing, the rarest giants not.
+var replyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledReply = 4 << 20
+
 // reply sends resp to the link named by the request's reply-to, correlated
 // with the request's message-id. Requests without a reply link are dropped,
 // as the client can never see an answer anyway.
@@ -90,14 +97,27 @@ func (h *handler) reply(c *amqp.Conn, req *amqp.Message, resp response) {
 			{Key: "status-description", Value: resp.description},
 		}},
 	}
+	var payload []byte
+	var err error
 	if resp.body != nil {
-		if err := out.SetBodyValue(resp.body); err != nil {
+		// Encoded in one go into a reused buffer: a body of many messages
+		// is written once, and Send copies it out before it is reused.
+		pooled := replyBuffers.Get().(*[]byte)
+		defer func() {
+			if cap(payload) <= maxPooledReply {
+				*pooled = payload[:0]
+			}
+			replyBuffers.Put(pooled)
+		}()
+		if payload, err = amqp.AppendMessageWithValue((*pooled)[:0], out, resp.body); err != nil {
 			h.em.log.Error("encoding a response", "err", err)
 			out.ApplicationProperties.Set("status-code", int32(500))
 			out.ApplicationProperties.Set("status-description", err.Error())
 		}
 	}
-	payload, err := amqp.EncodeMessage(out)
+	if payload == nil {
+		payload, err = amqp.EncodeMessage(out)
+	}
 	if err != nil {
 		h.em.log.Error("encoding a response", "err", err)
 		return

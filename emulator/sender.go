@@ -58,7 +58,8 @@ func (s *senderLink) Transfer(l *amqp.Link, d *amqp.IncomingDelivery) amqp.Deliv
 		}
 		return &amqp.Rejected{Error: &amqp.Error{Condition: cond, Description: err.Error()}}
 	}
-	if err := em.Broker.Send(s.address, msgs); err != nil {
+	// The messages were decoded for this call only: the broker may keep them.
+	if err := em.Broker.SendOwned(s.address, msgs); err != nil {
 		return &amqp.Rejected{Error: toAMQPError(err)}
 	}
 	return &amqp.Accepted{}

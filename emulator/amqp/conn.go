@@ -3,6 +3,7 @@ package amqp
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -132,11 +133,16 @@ func (c *connState) readLoop() {
 // readFrame reads and decodes one frame. Decode problems come back as
 // connError, socket problems as plain errors.
 func (c *connState) readFrame() (frameHeader, performative, []byte, error) {
-	deadline := time.Now().Add(c.srv.idleTimeout())
-	if c.closeSent.Load() {
-		deadline = time.Now().Add(closeGrace)
+	// The deadline only matters when the socket is read: a frame already
+	// buffered needs no new one (setting it costs a clock read and a timer
+	// change per frame).
+	if !c.frameBuffered() {
+		deadline := time.Now().Add(c.srv.idleTimeout())
+		if c.closeSent.Load() {
+			deadline = time.Now().Add(closeGrace)
+		}
+		_ = c.nc.SetReadDeadline(deadline)
 	}
-	_ = c.nc.SetReadDeadline(deadline)
 	if _, err := io.ReadFull(c.br, c.hdr[:]); err != nil {
 		return frameHeader{}, nil, nil, err
 	}
@@ -157,6 +163,17 @@ func (c *connState) readFrame() (frameHeader, performative, []byte, error) {
 		return h, nil, nil, connError{&Error{Condition: ErrDecode, Description: err.Error()}}
 	}
 	return h, p, payload, nil
+}
+
+// frameBuffered reports whether a whole frame is buffered, so reading it
+// will not touch the socket.
+func (c *connState) frameBuffered() bool {
+	n := c.br.Buffered()
+	if n < frameHeaderSize {
+		return false
+	}
+	size, err := c.br.Peek(4)
+	return err == nil && uint64(n) >= uint64(binary.BigEndian.Uint32(size))
 }
 
 func (c *connState) onReadError(err error) {

@@ -129,6 +129,8 @@ func appendValue(buf []byte, v any, depth int) ([]byte, error) {
 		return appendTarget(buf, v, depth)
 	case performative:
 		return v.appendTo(buf)
+	case MessageBinary:
+		return appendMessageBinary(buf, v)
 	}
 	return buf, fmt.Errorf("amqp: cannot encode Go type %T", v)
 }

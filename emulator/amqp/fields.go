@@ -219,12 +219,18 @@ type fieldReader struct {
 	err  error
 }
 
-func newFieldReader(v any, what string) (*fieldReader, error) {
+// newFieldReader returns the reader by value so it can live on the caller's
+// stack: composites are decoded for every message.
+func newFieldReader(v any, what string) (fieldReader, error) {
 	l, ok := v.([]any)
 	if !ok {
-		return nil, fmt.Errorf("amqp: %s is %T, not a list", what, v)
+		return fieldReader{}, notAList(what, v)
 	}
-	return &fieldReader{f: l, what: what}, nil
+	return fieldReader{f: l, what: what}, nil
+}
+
+func notAList(what string, v any) error {
+	return fmt.Errorf("amqp: %s is %T, not a list", what, v)
 }
 
 func (r *fieldReader) get(i int) any {

@@ -64,8 +64,28 @@ func FuzzDecodeMessage(f *testing.F) {
 	f.Add([]byte{0x00, 0x53, 0x70, 0xd0, 0, 0, 0, 4, 0xff, 0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, in []byte) {
 		m, err := DecodeMessage(in)
+		raw, rawErr := DecodeMessageRaw(in)
+		if (err == nil) != (rawErr == nil) {
+			t.Fatalf("DecodeMessage: %v, DecodeMessageRaw: %v", err, rawErr)
+		}
 		if err != nil {
 			return
+		}
+		// Kept sections re-encode to a message that decodes the same.
+		rawEnc, err := EncodeMessage(raw)
+		if err != nil {
+			t.Fatalf("re-encoding with kept sections: %v", err)
+		}
+		again, err := DecodeMessage(rawEnc)
+		if err != nil {
+			t.Fatalf("decoding a message with kept sections: %v", err)
+		}
+		bare := func(x *Message) []byte {
+			b, _ := EncodeMessage(&Message{Properties: x.Properties, ApplicationProperties: x.ApplicationProperties})
+			return b
+		}
+		if !bytes.Equal(bare(again), bare(m)) {
+			t.Fatal("kept sections changed the properties")
 		}
 		enc, err := EncodeMessage(m)
 		if err != nil {

@@ -7,7 +7,21 @@ import (
 
 // EncodeMessage encodes all present sections of m in the standard order.
 func EncodeMessage(m *Message) ([]byte, error) {
-	return appendMessage(make([]byte, 0, 256+len(m.Body)+len(m.Footer)), m)
+	return appendMessage(make([]byte, 0, messageSizeHint(m)), m)
+}
+
+// messageSizeHint is a capacity that holds m's encoding in the common case.
+func messageSizeHint(m *Message) int {
+	if m == nil {
+		return 0
+	}
+	return 256 + len(m.EncodedProperties) + len(m.EncodedApplicationProperties) + len(m.Body) + len(m.Footer)
+}
+
+// AppendMessage is EncodeMessage appending to buf, for callers that reuse
+// or share a buffer.
+func AppendMessage(buf []byte, m *Message) ([]byte, error) {
+	return appendMessage(buf, m)
 }
 
 func appendMessage(buf []byte, m *Message) ([]byte, error) {
@@ -33,7 +47,9 @@ func appendMessage(buf []byte, m *Message) ([]byte, error) {
 	if buf, err = appendMapSection(buf, descMessageAnn, m.MessageAnnotations); err != nil {
 		return nil, err
 	}
-	if p := m.Properties; p != nil {
+	if m.EncodedProperties != nil {
+		buf = append(buf, m.EncodedProperties...)
+	} else if p := m.Properties; p != nil {
 		w := newListWriter(buf, descProperties)
 		w.value(p.MessageID)
 		w.binary(p.UserID)
@@ -52,7 +68,9 @@ func appendMessage(buf []byte, m *Message) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if buf, err = appendMapSection(buf, descAppProperties, m.ApplicationProperties); err != nil {
+	if m.EncodedApplicationProperties != nil {
+		buf = append(buf, m.EncodedApplicationProperties...)
+	} else if buf, err = appendMapSection(buf, descAppProperties, m.ApplicationProperties); err != nil {
 		return nil, err
 	}
 	buf = append(buf, m.Body...)
@@ -70,7 +88,7 @@ func appendMapSection(buf []byte, desc uint64, m *Map) ([]byte, error) {
 // kept as raw bytes (Message.Body, Message.Footer); both are copies, so the
 // message does not alias b.
 func DecodeMessage(b []byte) (*Message, error) {
-	return decodeMessage(b, false)
+	return decodeMessage(b, decodeCopy)
 }
 
 // DecodeMessageShared is DecodeMessage without the copies: Body and Footer
@@ -78,43 +96,78 @@ func DecodeMessage(b []byte) (*Message, error) {
 // binaries, maps) never alias b. It suits a caller that copies what it keeps,
 // such as one splitting a batch whose inner messages it decodes in turn.
 func DecodeMessageShared(b []byte) (*Message, error) {
-	return decodeMessage(b, true)
+	return decodeMessage(b, decodeShared)
 }
 
-func decodeMessage(b []byte, shared bool) (*Message, error) {
+// DecodeMessageRaw is DecodeMessageShared that also keeps the wire form of
+// the properties and application-properties sections (EncodedProperties,
+// EncodedApplicationProperties, aliasing b), for a caller that stores the
+// message and later sends it on unchanged.
+func DecodeMessageRaw(b []byte) (*Message, error) {
+	return decodeMessage(b, decodeRaw)
+}
+
+// decodeMode is how much of the input a decoded message may alias.
+type decodeMode int
+
+const (
+	decodeCopy   decodeMode = iota // nothing
+	decodeShared                   // body and footer
+	decodeRaw                      // body, footer and the encoded property sections
+)
+
+func decodeMessage(b []byte, mode decodeMode) (*Message, error) {
 	m := &Message{}
+	if err := decodeMessageInto(m, b, mode); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// DecodeMessageRawInto is DecodeMessageRaw decoding into m, which it
+// overwrites, reusing m's Properties struct: for a caller decoding many
+// messages in a row (a batch) that keeps neither m nor m.Properties from
+// one to the next (the values they point to are always fresh).
+func DecodeMessageRawInto(m *Message, b []byte) error {
+	return decodeMessageInto(m, b, decodeRaw)
+}
+
+func decodeMessageInto(m *Message, b []byte, mode decodeMode) error {
+	shared := mode != decodeCopy
+	spare := m.Properties
+	*m = Message{}
 	var body bodyRanges
 	var seen uint16 // bit (code - 0x70) per non-body section already read
 	for off := 0; off < len(b); {
 		code, descLen, err := sectionDescriptor(b[off:])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		valueAt := off + descLen
 		if code < descHeader || code > descFooter {
-			return nil, fmt.Errorf("amqp: unknown message section 0x%02x", code)
+			return fmt.Errorf("amqp: unknown message section 0x%02x", code)
 		}
 		isBody := code == descData || code == descSequence || code == descValue
 		bit := uint16(1) << (code - descHeader)
 		if seen&bit != 0 && !isBody {
-			return nil, fmt.Errorf("amqp: duplicate message section 0x%02x", code)
+			return fmt.Errorf("amqp: duplicate message section 0x%02x", code)
 		}
 		if m.Footer != nil {
-			return nil, fmt.Errorf("amqp: message section 0x%02x after the footer", code)
+			return fmt.Errorf("amqp: message section 0x%02x after the footer", code)
 		}
 		seen |= bit
 		if code == descData {
 			// The common case: validate and slice without decoding a copy.
 			if err := need(b[valueAt:], 1); err != nil {
-				return nil, err
+				return err
 			}
 			c := b[valueAt]
 			if c != codeVbin8 && c != codeVbin32 {
-				return nil, fmt.Errorf("amqp: data section holds constructor 0x%02x", c)
+				return fmt.Errorf("amqp: data section holds constructor 0x%02x", c)
 			}
 			_, n, err := readVariable(c, b[valueAt+1:])
 			if err != nil {
-				return nil, err
+				return err
 			}
 			next := valueAt + 1 + n
 			body.add(off, next)
@@ -123,18 +176,18 @@ func decodeMessage(b []byte, shared bool) (*Message, error) {
 		}
 		v, n, err := decodeValue(b[valueAt:], 1)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		next := valueAt + n
 		switch code {
 		case descHeader:
 			if m.Header, err = decodeHeader(v); err != nil {
-				return nil, err
+				return err
 			}
 		case descDeliveryAnn, descMessageAnn, descAppProperties, descFooter:
 			mp, ok := v.(*Map)
 			if !ok && v != nil {
-				return nil, fmt.Errorf("amqp: map section 0x%02x holds %T", code, v)
+				return fmt.Errorf("amqp: map section 0x%02x holds %T", code, v)
 			}
 			switch code {
 			case descDeliveryAnn:
@@ -143,6 +196,9 @@ func decodeMessage(b []byte, shared bool) (*Message, error) {
 				m.MessageAnnotations = mp
 			case descAppProperties:
 				m.ApplicationProperties = mp
+				if mode == decodeRaw {
+					m.EncodedApplicationProperties = b[off:next:next]
+				}
 			default:
 				m.Footer = b[off:next:next]
 				if !shared {
@@ -150,23 +206,30 @@ func decodeMessage(b []byte, shared bool) (*Message, error) {
 				}
 			}
 		case descProperties:
-			if m.Properties, err = decodeProperties(v); err != nil {
-				return nil, err
+			if spare == nil {
+				spare = &Properties{}
+			}
+			if err = decodePropertiesInto(spare, v); err != nil {
+				return err
+			}
+			m.Properties, spare = spare, nil
+			if mode == decodeRaw {
+				m.EncodedProperties = b[off:next:next]
 			}
 		case descSequence:
 			if _, ok := v.([]any); !ok {
-				return nil, fmt.Errorf("amqp: amqp-sequence section holds %T", v)
+				return fmt.Errorf("amqp: amqp-sequence section holds %T", v)
 			}
 			body.add(off, next)
 		case descValue:
 			body.add(off, next)
 		default:
-			return nil, fmt.Errorf("amqp: unknown message section 0x%02x", code)
+			return fmt.Errorf("amqp: unknown message section 0x%02x", code)
 		}
 		off = next
 	}
 	m.Body = body.bytes(b, shared)
-	return m, nil
+	return nil
 }
 
 // bodyRanges collects where a message's body sections lie. They are
@@ -253,11 +316,19 @@ func decodeHeader(v any) (*Header, error) {
 }
 
 func decodeProperties(v any) (*Properties, error) {
-	r, err := newFieldReader(v, "properties")
-	if err != nil {
+	p := &Properties{}
+	if err := decodePropertiesInto(p, v); err != nil {
 		return nil, err
 	}
-	p := &Properties{
+	return p, nil
+}
+
+func decodePropertiesInto(p *Properties, v any) error {
+	r, err := newFieldReader(v, "properties")
+	if err != nil {
+		return err
+	}
+	*p = Properties{
 		MessageID:          r.get(0),
 		UserID:             r.binary(1),
 		To:                 r.strp(2),
@@ -272,7 +343,7 @@ func decodeProperties(v any) (*Properties, error) {
 		GroupSequence:      r.uintp(11),
 		ReplyToGroupID:     r.strp(12),
 	}
-	return p, r.err
+	return r.err
 }
 
 var errNotDataBody = errors.New("amqp: message body is not made of data sections")
@@ -374,6 +445,8 @@ func sizeHint(v any, depth int) int {
 			n += sizeHint(e, depth+1)
 		}
 		return n
+	case MessageBinary:
+		return 5 + messageSizeHint(x.Message)
 	case *Map:
 		if x == nil {
 			return 1

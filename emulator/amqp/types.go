@@ -271,6 +271,14 @@ type Message struct {
 	ApplicationProperties *Map
 	Body                  []byte // encoded body sections; never re-encoded
 	Footer                []byte // encoded footer section, or nil
+
+	// EncodedProperties and EncodedApplicationProperties, when not nil, are
+	// written in place of Properties and ApplicationProperties: the wire
+	// form of those sections kept from DecodeMessageRaw, so a stored message
+	// goes out again without being re-encoded. Whoever changes the decoded
+	// field must clear the matching encoding.
+	EncodedProperties            []byte
+	EncodedApplicationProperties []byte
 }
 
 // Message format codes.

@@ -193,6 +193,16 @@ type Message struct {
 	Body   []byte // encoded body sections + footer, opaque to the broker
 	Format uint32 // message format from the transfer (0)
 
+	// The properties and application-properties sections in wire form, as
+	// the AMQP layer stored them to send them on without re-encoding; nil
+	// means "encode from the fields". Opaque to the broker, which sets
+	// EncodedProperties to nil whenever it changes a property field
+	// (MessageID, To, SessionID …) and EncodedApplicationProperties to nil
+	// whenever it changes ApplicationProperties. Whoever else changes
+	// those fields must do the same.
+	EncodedProperties            []byte
+	EncodedApplicationProperties []byte
+
 	// Stamped by the broker.
 	SequenceNumber         int64
 	EnqueuedTime           time.Time

@@ -107,7 +107,7 @@ func (q *msgQueue) setProps(e *entry, props map[string]any) {
 	if len(props) == 0 {
 		return
 	}
-	e.msg.ApplicationProperties = withProps(e.msg.ApplicationProperties, props)
+	e.msg.mergeProps(props)
 	q.resize(e)
 }
 
@@ -129,7 +129,7 @@ func (q *msgQueue) deadLetter(e *entry, reason, description string, props map[st
 		return
 	}
 	m := q.remove(e)
-	m.ApplicationProperties = withProps(withProps(m.ApplicationProperties, props), reasons)
+	m.mergeProps(withProps(props, reasons))
 	m.State = StateActive
 	m.LockedUntil = time.Time{}
 	ent := q.ent
@@ -154,8 +154,7 @@ func (q *msgQueue) expire(e *entry, now time.Time, out *outbox) {
 
 // toTransferDLQ stores a message that could not be forwarded (mu held).
 func (e *entity) toTransferDLQ(m *Message, reason, description string, now time.Time) {
-	m.ApplicationProperties = withProps(m.ApplicationProperties,
-		map[string]any{propDeadLetterReason: reason, propDeadLetterDescription: description})
+	m.mergeProps(map[string]any{propDeadLetterReason: reason, propDeadLetterDescription: description})
 	m.State = StateActive
 	m.LockedUntil = time.Time{}
 	m.SequenceNumber = e.nextSequence()

@@ -52,11 +52,26 @@ func valueSize(v any) int64 {
 // caller changing them cannot reach into the broker; the body and other
 // immutable values are shared.
 func (m *Message) snapshot() *Message {
-	c := *m
+	c := new(Message)
+	m.snapshotInto(c)
+	return c
+}
+
+func (m *Message) snapshotInto(c *Message) {
+	*c = *m
 	if m.ApplicationProperties != nil {
 		c.ApplicationProperties = maps.Clone(m.ApplicationProperties)
 	}
-	return &c
+}
+
+// mergeProps merges props into m's application properties, dropping their
+// stored encoding when anything changes.
+func (m *Message) mergeProps(props map[string]any) {
+	if len(props) == 0 {
+		return
+	}
+	m.ApplicationProperties = withProps(m.ApplicationProperties, props)
+	m.EncodedApplicationProperties = nil
 }
 
 // withProps returns the application properties with props merged in, as a

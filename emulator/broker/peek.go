@@ -11,8 +11,17 @@ func (b *Broker) Peek(path string, from int64, max int, sessionID *string) ([]*M
 	q := ent.queueFor(sq)
 	ent.mu.Lock()
 	defer ent.mu.Unlock()
-	var out []*Message
-	for i := q.from(from); i < len(q.entries) && len(out) < max; i++ {
+	start := q.from(from)
+	// The snapshots are made in one block: peeks come hundreds at a time.
+	size := len(q.entries) - start
+	if size > max {
+		size = max
+	}
+	if size < 0 {
+		size = 0
+	}
+	block := make([]Message, 0, size)
+	for i := start; i < len(q.entries) && len(block) < max; i++ {
 		x := q.entries[i]
 		if x.removed {
 			continue
@@ -20,7 +29,15 @@ func (b *Broker) Peek(path string, from int64, max int, sessionID *string) ([]*M
 		if sessionID != nil && (x.msg.SessionID == nil || *x.msg.SessionID != *sessionID) {
 			continue
 		}
-		out = append(out, x.msg.snapshot())
+		block = append(block, Message{})
+		x.msg.snapshotInto(&block[len(block)-1])
+	}
+	if len(block) == 0 {
+		return nil, nil
+	}
+	out := make([]*Message, len(block))
+	for i := range block {
+		out[i] = &block[i]
 	}
 	return out, nil
 }

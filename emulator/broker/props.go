@@ -75,6 +75,7 @@ func (p *messageProps) User(name string) (any, bool) {
 
 func (p *messageProps) SetSystem(name string, v any) error {
 	m := p.m
+	m.EncodedProperties = nil // stale whatever is set below
 	var s *string
 	switch v := v.(type) {
 	case nil:
@@ -134,5 +135,6 @@ func (p *messageProps) own() {
 	c := make(map[string]any, len(p.m.ApplicationProperties)+1)
 	maps.Copy(c, p.m.ApplicationProperties)
 	p.m.ApplicationProperties = c
+	p.m.EncodedApplicationProperties = nil
 	p.ownsUsers = true
 }

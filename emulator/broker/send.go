@@ -23,7 +23,15 @@ type placement struct {
 // refuses messages without a session id with CondNotAllowed). Send takes
 // ownership of the messages' maps and bodies; the structs are copied.
 func (b *Broker) Send(address string, msgs []*Message) error {
-	_, err := b.impl.send(address, msgs, false)
+	_, err := b.impl.send(address, msgs, false, false)
+	return err
+}
+
+// SendOwned is Send for a caller that hands the message structs over too:
+// they are stored as they are instead of being copied, so the caller must
+// not touch them afterwards (not even when Send fails).
+func (b *Broker) SendOwned(address string, msgs []*Message) error {
+	_, err := b.impl.send(address, msgs, false, true)
 	return err
 }
 
@@ -31,7 +39,7 @@ func (b *Broker) Send(address string, msgs []*Message) error {
 // their sequence numbers in order (0 for a message dropped as a duplicate).
 // Messages due already become active at once.
 func (b *Broker) Schedule(address string, msgs []*Message) ([]int64, error) {
-	return b.impl.send(address, msgs, true)
+	return b.impl.send(address, msgs, true, false)
 }
 
 // CancelScheduled removes scheduled messages; unknown numbers are ignored.
@@ -50,7 +58,7 @@ func (b *Broker) CancelScheduled(address string, seqs []int64) error {
 	return nil
 }
 
-func (b *brokerImpl) send(address string, msgs []*Message, schedule bool) ([]int64, error) {
+func (b *brokerImpl) send(address string, msgs []*Message, schedule, owned bool) ([]int64, error) {
 	ent, err := b.resolveAddress(address)
 	if err != nil {
 		return nil, err
@@ -68,14 +76,19 @@ func (b *brokerImpl) send(address string, msgs []*Message, schedule bool) ([]int
 		if err := ent.checkIncoming(m); err != nil {
 			return nil, err
 		}
-		c := *m
+		c := m
+		if !owned {
+			c = new(Message)
+			*c = *m
+		}
 		if c.MessageID == nil {
 			c.MessageID = newMessageID()
+			c.EncodedProperties = nil
 		}
 		c.SequenceNumber, c.EnqueuedSequenceNumber, c.DeliveryCount = 0, 0, 0
 		c.State, c.DeadLetterSource = StateActive, ""
 		c.LockedUntil, c.ExpiresAt, c.EnqueuedTime = time.Time{}, time.Time{}, time.Time{}
-		copies[i] = &c
+		copies[i] = c
 	}
 	var dupKeys []string
 	if props.RequiresDuplicateDetection {
@@ -83,8 +96,8 @@ func (b *brokerImpl) send(address string, msgs []*Message, schedule bool) ([]int
 		defer ent.dupMu.Unlock()
 		copies, dupKeys = ent.dropDuplicates(copies, now, props.DuplicateDetectionHistoryTimeWindow)
 	}
-	var plan []placement
-	index := make([]int, 0, len(copies)) // plan position of each scheduled copy
+	plan := make([]placement, 0, len(copies)) // one each, unless fanned out
+	index := make([]int, 0, len(copies))      // plan position of each scheduled copy
 	for _, c := range copies {
 		if c == nil {
 			index = append(index, -1)
@@ -96,11 +109,9 @@ func (b *brokerImpl) send(address string, msgs []*Message, schedule bool) ([]int
 			continue
 		}
 		index = append(index, -1)
-		pl, err := b.routeInto(ent, c, 0)
-		if err != nil {
+		if plan, err = b.routeInto(plan, ent, c, 0); err != nil {
 			return nil, err
 		}
-		plan = append(plan, pl...)
 	}
 	seqs, err := b.apply(plan, true, now)
 	if err != nil {
@@ -164,37 +175,38 @@ func (e *entity) dropDuplicates(msgs []*Message, now time.Time, window time.Dura
 	return msgs, keys
 }
 
-// routeInto works out where m ends up when it enters x: a topic fans it out,
-// an entity with ForwardTo passes it on (to its transfer dead-letter queue if
-// that fails or the hop limit is reached). Refusals by x itself are errors
-// for the caller.
-func (b *brokerImpl) routeInto(x *entity, m *Message, hops int) ([]placement, error) {
+// routeInto works out where m ends up when it enters x and appends that to
+// plan: a topic fans it out, an entity with ForwardTo passes it on (to its
+// transfer dead-letter queue if that fails or the hop limit is reached).
+// Refusals by x itself are errors for the caller, who then drops the plan.
+func (b *brokerImpl) routeInto(plan []placement, x *entity, m *Message, hops int) ([]placement, error) {
 	if x.kind == KindTopic {
-		return b.fanOut(x, m, hops)
+		return b.fanOut(plan, x, m, hops)
 	}
 	p := x.props()
 	if p.RequiresSession && m.SessionID == nil {
-		return nil, errNotAllowed(textMissingSession)
+		return plan, errNotAllowed(textMissingSession)
 	}
 	if p.ForwardTo == "" {
-		return []placement{{ent: x, msg: m}}, nil
+		return append(plan, placement{ent: x, msg: m}), nil
 	}
 	if hops >= maxForwardHops {
-		return []placement{{ent: x, sq: subTDLQ, msg: m, reason: reasonMaxHops,
-			desc: "The message exceeded the maximum number of auto-forwarding hops."}}, nil
+		return append(plan, placement{ent: x, sq: subTDLQ, msg: m, reason: reasonMaxHops,
+			desc: "The message exceeded the maximum number of auto-forwarding hops."}), nil
 	}
 	target, err := b.resolveAddress(p.ForwardTo)
 	if err == nil {
 		err = target.acceptsForward(m)
 	}
 	if err == nil {
-		var pl []placement
-		if pl, err = b.routeInto(target, m, hops+1); err == nil {
-			return pl, nil
+		var routed []placement
+		if routed, err = b.routeInto(plan, target, m, hops+1); err == nil {
+			return routed, nil
 		}
+		// What the failed route appended lies past len(plan): dropped.
 	}
-	return []placement{{ent: x, sq: subTDLQ, msg: m, reason: reasonForwardError,
-		desc: "Forwarding to '" + p.ForwardTo + "' failed: " + err.Error()}}, nil
+	return append(plan, placement{ent: x, sq: subTDLQ, msg: m, reason: reasonForwardError,
+		desc: "Forwarding to '" + p.ForwardTo + "' failed: " + err.Error()}), nil
 }
 
 // acceptsForward checks a forwarding target's status and size limit.
@@ -208,11 +220,10 @@ func (e *entity) acceptsForward(m *Message) error {
 
 // fanOut gives each subscription whose rules match its own copy of m, with
 // the matching rule's action applied.
-func (b *brokerImpl) fanOut(t *entity, m *Message, hops int) ([]placement, error) {
+func (b *brokerImpl) fanOut(plan []placement, t *entity, m *Message, hops int) ([]placement, error) {
 	b.mu.RLock()
 	subs := sortedSubs(t)
 	b.mu.RUnlock()
-	var plan []placement
 	for _, s := range subs {
 		cfg := s.cfg.Load()
 		if cfg.props.Status == StatusDisabled {
@@ -241,11 +252,10 @@ func (b *brokerImpl) fanOut(t *entity, m *Message, hops int) ([]placement, error
 		if !matched {
 			continue
 		}
-		pl, err := b.routeInto(s, &c, hops)
-		if err != nil {
-			return nil, err
+		var err error
+		if plan, err = b.routeInto(plan, s, &c, hops); err != nil {
+			return plan, err
 		}
-		plan = append(plan, pl...)
 	}
 	return plan, nil
 }
@@ -280,8 +290,7 @@ func (b *brokerImpl) apply(plan []placement, quota bool, now time.Time) ([]int64
 		case subTDLQ:
 			e.toTransferDLQ(m, p.reason, p.desc, now)
 		case subDLQ:
-			m.ApplicationProperties = withProps(m.ApplicationProperties,
-				map[string]any{propDeadLetterReason: p.reason, propDeadLetterDescription: p.desc})
+			m.mergeProps(map[string]any{propDeadLetterReason: p.reason, propDeadLetterDescription: p.desc})
 			m.SequenceNumber, m.EnqueuedTime, m.State = e.nextSequence(), now, StateActive
 			e.dlq.insert(m, now)
 		default:
@@ -350,7 +359,7 @@ func (b *brokerImpl) flush(out *outbox) {
 		}
 		var plan []placement
 		if err == nil {
-			plan, err = b.routeInto(target, f.msg, f.hops)
+			plan, err = b.routeInto(nil, target, f.msg, f.hops)
 		}
 		if err == nil {
 			_, err = b.apply(plan, f.hops > 0, now)

@@ -24,7 +24,7 @@ func (q *msgQueue) session(id string, create bool) *session {
 	s := q.sessions[id]
 	if s == nil && create {
 		s = &session{id: id, locked: make(map[*entry]struct{})}
-		s.avail = entryHeap{less: bySeq, slot: func(x *entry) *int32 { return &x.availIdx }}
+		s.avail = newEntryHeap(bySeqOrder)
 		q.sessions[id] = s
 	}
 	return s

@@ -53,9 +53,10 @@ func (b *brokerImpl) settle(token [16]byte, fn func(q *msgQueue, x *entry, now t
 	ent := x.q.ent
 	var out outbox
 	ent.mu.Lock()
-	err := x.q.checkLock(x, token, b.now(), &out)
+	now := b.now()
+	err := x.q.checkLock(x, token, now, &out)
 	if err == nil {
-		fn(x.q, x, b.now(), &out)
+		fn(x.q, x, now, &out)
 	}
 	ent.mu.Unlock()
 	b.flush(&out)

@@ -57,23 +57,14 @@ type msgQueue struct {
 
 func newMsgQueue(e *entity, kind subqueue, sessions bool) *msgQueue {
 	q := &msgQueue{ent: e, kind: kind, receivers: make(map[*receiverImpl]struct{})}
-	q.avail = entryHeap{less: bySeq, slot: func(x *entry) *int32 { return &x.availIdx }}
-	q.timers = entryHeap{less: byTimer, slot: func(x *entry) *int32 { return &x.timerIdx }}
-	q.expiry = entryHeap{less: byExpiry, slot: func(x *entry) *int32 { return &x.expIdx }}
+	q.avail = newEntryHeap(bySeqOrder)
+	q.timers = newEntryHeap(byTimerOrder)
+	q.expiry = newEntryHeap(byExpiryOrder)
 	if sessions {
 		q.sessions = make(map[string]*session)
 		q.lockedSess = make(map[*session]struct{})
 	}
 	return q
-}
-
-func bySeq(a, b *entry) bool { return a.seq < b.seq }
-
-func byTimer(a, b *entry) bool {
-	if a.timerAt != b.timerAt {
-		return a.timerAt < b.timerAt
-	}
-	return a.seq < b.seq
 }
 
 func byExpiry(a, b *entry) bool {
