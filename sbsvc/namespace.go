@@ -73,6 +73,7 @@ type Namespace struct {
 
 	mu        sync.Mutex
 	receivers map[string]*azservicebus.Receiver // plain peek receivers by path
+	locks     lockCache                         // peek-lock and receive-and-delete receivers (lock.go)
 	closed    bool
 }
 

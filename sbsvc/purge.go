@@ -1,0 +1,340 @@
+package sbsvc
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/messaging/azservicebus"
+)
+
+// PurgeOptions tune Purge.
+type PurgeOptions struct {
+	// Export, when set, receives every message as a JSON line (see Record)
+	// before it is deleted: the batch is written — and synced when Export
+	// is an *os.File — before its messages are completed. Messages are
+	// then received peek-lock rather than receive-and-delete.
+	Export io.Writer
+	// Receivers is how many receivers work at once; 0 = 4.
+	Receivers int
+	// BatchSize is how many messages one receive asks for; 0 = 500.
+	BatchSize int
+	// Progress is called (serially) with the count deleted so far.
+	Progress func(PurgeProgress)
+	// IdleTimeout is how long a receive waits on an entity that looks
+	// empty before it checks with a peek; 0 = 250 ms.
+	IdleTimeout time.Duration
+}
+
+// PurgeProgress counts a running purge.
+type PurgeProgress struct {
+	Purged, Exported int
+}
+
+// PurgeResult says what Purge deleted.
+type PurgeResult struct {
+	Purged   int // deleted, deferred ones included
+	Deferred int // of Purged, deferred messages received by sequence number
+	Exported int // written to the export file
+	// Scheduled messages are not purged (they are not receivable yet); this
+	// is how many were left. Cancel them with the sender's
+	// CancelScheduledMessages.
+	Scheduled int
+	Cancelled bool
+}
+
+const (
+	defaultPurgeReceivers = 4
+	defaultPurgeBatch     = 500
+	defaultPurgeIdle      = 250 * time.Millisecond
+)
+
+// Purge deletes every message of ref — the active messages, the
+// dead-letter or the transfer dead-letter queue — including deferred ones,
+// with several receivers at once. Session-enabled entities are not
+// supported (their messages need a session receiver). The result is valid
+// even when the error is not nil.
+func (ns *Namespace) Purge(ctx context.Context, ref EntityRef, opts PurgeOptions) (PurgeResult, error) {
+	var res PurgeResult
+	if err := ref.validate(); err != nil {
+		return res, newError(KindNotFound, "purge", ref.String(), err)
+	}
+	ref.SessionID = ""
+	p := &purgeRun{ns: ns, ref: ref, opts: opts, res: &res}
+	if opts.Export != nil {
+		p.export = newRecordWriter(opts.Export)
+	}
+	err := ns.write(ctx, "purge", ref.String(), p.run)
+	if ctx.Err() != nil {
+		res.Cancelled = true
+	}
+	return res, err
+}
+
+type purgeRun struct {
+	ns     *Namespace
+	ref    EntityRef
+	opts   PurgeOptions
+	res    *PurgeResult
+	export *recordWriter
+
+	mu       sync.Mutex // guards res and Progress
+	purged   atomic.Int64
+	exported atomic.Int64
+}
+
+func (p *purgeRun) run(ctx context.Context) error {
+	workers := p.opts.Receivers
+	if workers <= 0 {
+		workers = defaultPurgeReceivers
+	}
+	mode := azservicebus.ReceiveModeReceiveAndDelete
+	if p.export != nil {
+		mode = azservicebus.ReceiveModePeekLock
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = p.worker(ctx, mode)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return p.purgeDeferred(ctx)
+}
+
+// worker receives and deletes until the entity holds no receivable
+// message. A receive that comes back empty is confirmed by a peek, because
+// other workers may hold the last messages locked for a moment.
+func (p *purgeRun) worker(ctx context.Context, mode azservicebus.ReceiveMode) error {
+	r, err := p.ns.newReceiver(p.ref, mode)
+	if err != nil {
+		return err
+	}
+	c := &lockCompleter{ns: p.ns, ref: p.ref, recv: r}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c.close(cctx)
+		_ = r.Close(cctx)
+	}()
+	batch := p.opts.BatchSize
+	if batch <= 0 {
+		batch = defaultPurgeBatch
+	}
+	idle := p.opts.IdleTimeout
+	if idle <= 0 {
+		idle = defaultPurgeIdle
+	}
+	for ctx.Err() == nil {
+		rctx, cancel := context.WithTimeout(ctx, idle)
+		msgs, err := r.ReceiveMessages(rctx, batch, &azservicebus.ReceiveMessagesOptions{TimeAfterFirstMessage: resubmitGather})
+		cancel()
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return classify("purge receive", p.ref.String(), err)
+		}
+		if len(msgs) > 0 {
+			if err := p.take(c, msgs, false); err != nil {
+				return err
+			}
+			if len(msgs) == batch {
+				continue // a full batch: surely more
+			}
+		}
+		more, err := p.receivableLeft(ctx)
+		if err != nil || !more {
+			return errors.Join(err, p.drain(c, batch))
+		}
+	}
+	return nil
+}
+
+// drain takes what reached the receiver after its last receive returned:
+// in receive-and-delete mode those messages are already deleted by the
+// service, so they must be counted (and exported) rather than dropped with
+// the receiver.
+func (p *purgeRun) drain(c *lockCompleter, batch int) error {
+	opts := &azservicebus.ReceiveMessagesOptions{TimeAfterFirstMessage: time.Millisecond}
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), drainWait)
+		msgs, _ := c.recv.ReceiveMessages(ctx, batch, opts)
+		cancel()
+		if len(msgs) == 0 {
+			return nil
+		}
+		if err := p.take(c, msgs, false); err != nil {
+			return err
+		}
+	}
+}
+
+// take deletes msgs: received and deleted already in receive-and-delete
+// mode; else exported, synced, then completed.
+func (p *purgeRun) take(c *lockCompleter, msgs []*azservicebus.ReceivedMessage, deferred bool) error {
+	if p.export == nil && !deferred {
+		p.count(len(msgs), 0, 0)
+		return nil
+	}
+	if p.export != nil {
+		conv := make([]Message, len(msgs))
+		for i, rm := range msgs {
+			conv[i] = messageFrom(rm)
+		}
+		if err := p.export.writeBatch(conv); err != nil {
+			// Nothing of this batch is deleted: give it back.
+			p.release(c.recv, msgs)
+			return classify("purge export", p.ref.String(), err)
+		}
+	}
+	// A batch already written is completed even after a cancel, so the
+	// file and the entity agree.
+	ctx, cancel := context.WithTimeout(context.Background(), finishTimeout)
+	defer cancel()
+	var (
+		wg   sync.WaitGroup
+		done atomic.Int64
+		fail atomic.Pointer[error]
+		sem  = make(chan struct{}, settleConcurrency)
+	)
+	for _, rm := range msgs {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := c.complete(ctx, rm); err != nil {
+				fail.CompareAndSwap(nil, &err)
+				return
+			}
+			done.Add(1)
+		}()
+	}
+	wg.Wait()
+	n := int(done.Load())
+	exported := 0
+	if p.export != nil {
+		exported = len(msgs)
+	}
+	d := 0
+	if deferred {
+		d = n
+	}
+	p.count(n, exported, d)
+	if e := fail.Load(); e != nil && KindOf(*e) != KindLockLost {
+		// A lost lock only means the message is back and will be purged
+		// (and exported again) by the next receive.
+		return *e
+	}
+	return nil
+}
+
+func (p *purgeRun) release(r *azservicebus.Receiver, msgs []*azservicebus.ReceivedMessage) {
+	ctx, cancel := context.WithTimeout(context.Background(), finishTimeout)
+	defer cancel()
+	for _, rm := range msgs {
+		_ = r.AbandonMessage(ctx, rm, nil)
+	}
+}
+
+func (p *purgeRun) count(purged, exported, deferred int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.res.Purged += purged
+	p.res.Exported += exported
+	p.res.Deferred += deferred
+	if p.opts.Progress != nil {
+		p.opts.Progress(PurgeProgress{Purged: p.res.Purged, Exported: p.res.Exported})
+	}
+}
+
+// receivableLeft peeks for a message a receive could still get: an active
+// one (perhaps locked by another worker for now). Deferred and scheduled
+// messages do not count; they are handled after the workers.
+func (p *purgeRun) receivableLeft(ctx context.Context) (bool, error) {
+	for from := int64(1); ; {
+		page, err := p.ns.Peek(ctx, p.ref, from, 250)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false, nil
+			}
+			return false, err
+		}
+		if page.End {
+			return false, nil
+		}
+		for _, m := range page.Messages {
+			if m.State == StateActive {
+				return true, nil
+			}
+		}
+		from = page.Next
+	}
+}
+
+// purgeDeferred receives the deferred messages by sequence number (after
+// peeking their numbers), exports and completes them, and counts the
+// scheduled messages left.
+func (p *purgeRun) purgeDeferred(ctx context.Context) error {
+	var deferred []int64
+	scheduled := 0
+	for from := int64(1); ; {
+		page, err := p.ns.Peek(ctx, p.ref, from, MaxPeekPage)
+		if err != nil {
+			return err
+		}
+		if page.End {
+			break
+		}
+		for _, m := range page.Messages {
+			switch m.State {
+			case StateDeferred:
+				deferred = append(deferred, m.SequenceNumber)
+			case StateScheduled:
+				scheduled++
+			}
+		}
+		from = page.Next
+	}
+	p.mu.Lock()
+	p.res.Scheduled = scheduled
+	p.mu.Unlock()
+	if len(deferred) == 0 {
+		return nil
+	}
+	r, err := p.ns.newReceiver(p.ref, azservicebus.ReceiveModePeekLock)
+	if err != nil {
+		return err
+	}
+	c := &lockCompleter{ns: p.ns, ref: p.ref, recv: r}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c.close(cctx)
+		_ = r.Close(cctx)
+	}()
+	const chunk = 100
+	for i := 0; i < len(deferred) && ctx.Err() == nil; i += chunk {
+		seqs := deferred[i:min(i+chunk, len(deferred))]
+		msgs, err := r.ReceiveDeferredMessages(ctx, seqs, nil)
+		if err != nil {
+			return classify("purge deferred", p.ref.String(), err)
+		}
+		if err := p.take(c, msgs, true); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
