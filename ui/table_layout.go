@@ -1,0 +1,144 @@
+package ui
+
+// Align places text inside a column.
+type Align uint8
+
+const (
+	AlignLeft Align = iota
+	AlignRight
+)
+
+// Column describes one table column. A column with Width > 0 is fixed; one
+// with Width == 0 is flexible: it gets at least MinWidth (its title's width
+// when MinWidth is 0) and a Flex-weighted share of the spare width.
+type Column struct {
+	Title    string
+	Width    int
+	MinWidth int
+	Flex     int
+	Align    Align
+}
+
+// Hint tells the table how to colour a cell; the text itself must carry the
+// meaning too (NO_COLOR), e.g. DeadLetterCell prefixes a marker.
+type Hint uint8
+
+const (
+	HintNone Hint = iota
+	HintDim
+	HintDeadLetter
+	HintOK
+	HintWarn
+	HintError
+)
+
+// Cell is one untrusted value plus a colour hint. The table sanitises Text.
+type Cell struct {
+	Text string
+	Hint Hint
+}
+
+// RowSource feeds the table. Row is only called for visible rows, so a
+// source over 100,000 messages may format lazily.
+type RowSource interface {
+	Len() int
+	Row(i int) []Cell
+}
+
+// StringRows adapts plain string rows to a RowSource.
+type StringRows [][]string
+
+func (r StringRows) Len() int { return len(r) }
+
+func (r StringRows) Row(i int) []Cell {
+	if i < 0 || i >= len(r) {
+		return nil
+	}
+	cells := make([]Cell, len(r[i]))
+	for j, t := range r[i] {
+		cells[j] = Cell{Text: t}
+	}
+	return cells
+}
+
+// DeadLetterMarker prefixes dead-letter counts above zero so they stand out
+// without colour as well.
+const DeadLetterMarker = "● "
+
+// DeadLetterCell formats a dead-letter count: above zero it carries the
+// marker and the DeadLetter hint; zero is dimmed.
+func DeadLetterCell(n int64) Cell {
+	if n > 0 {
+		return Cell{Text: DeadLetterMarker + FormatCount(n), Hint: HintDeadLetter}
+	}
+	return Cell{Text: FormatCount(n), Hint: HintDim}
+}
+
+const (
+	gutterWidth = 2 // cursor marker + selection mark
+	colSep      = " "
+)
+
+// layoutColumns decides each column's width for a total line width. When
+// even the minimum widths do not fit, trailing columns get width 0 (hidden)
+// and the last visible one takes what is left.
+func layoutColumns(cols []Column, width int) []int {
+	widths := make([]int, len(cols))
+	avail := width - gutterWidth
+	if avail <= 0 || len(cols) == 0 {
+		return widths
+	}
+	base := func(c Column) int {
+		if c.Width > 0 {
+			return c.Width
+		}
+		if c.MinWidth > 0 {
+			return c.MinWidth
+		}
+		return max(Width(c.Title), 1)
+	}
+	// Take columns left to right while their base widths fit.
+	used, n := 0, 0
+	for i, c := range cols {
+		need := base(c)
+		if i > 0 {
+			need += len(colSep)
+		}
+		if used+need > avail {
+			if i == 0 {
+				widths[0] = avail
+				return widths
+			}
+			break
+		}
+		widths[i] = base(c)
+		used += need
+		n++
+	}
+	spare := avail - used
+	if n < len(cols) {
+		// Some columns are hidden: give the spare to the last visible one.
+		widths[n-1] += spare
+		return widths
+	}
+	totalFlex := 0
+	for _, c := range cols {
+		if c.Width == 0 {
+			totalFlex += max(c.Flex, 1)
+		}
+	}
+	if totalFlex == 0 {
+		return widths // all fixed: the remainder stays blank
+	}
+	lastFlex, given := -1, 0
+	for i, c := range cols {
+		if c.Width == 0 {
+			share := spare * max(c.Flex, 1) / totalFlex
+			widths[i] += share
+			given += share
+			lastFlex = i
+		}
+	}
+	widths[lastFlex] += spare - given
+	return widths
+}
