@@ -1,5 +1,6 @@
-// Command sbx is a terminal UI explorer for Azure Service Bus. This build
-// carries the embedded emulator (`sbx emulator`); the TUI arrives next.
+// Command sbx is a terminal UI explorer for Azure Service Bus: `sbx` opens
+// the TUI (with the embedded demo namespace), `sbx emulator` serves the
+// emulator on its own.
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // version is set by the release build (-ldflags "-X main.version=…").
@@ -21,7 +23,7 @@ func main() {
 // success, 2 on a usage error, 1 on anything else.
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd := ""
-	if len(args) > 0 {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") || len(args) > 0 && isGlobalHelp(args[0]) {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -33,8 +35,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "--help":
 		usage(stdout)
 	case "":
-		usage(stdout)
-		fmt.Fprintln(stdout, "\nThe terminal UI is not in this build yet; `sbx emulator` runs the demo namespace.")
+		err = runTUI(args, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "sbx: unknown command %q\n\n", cmd)
 		usage(stderr)
@@ -54,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+func isGlobalHelp(a string) bool { return a == "-h" || a == "--help" || a == "--version" }
+
 // usageError marks a mistake in the command line (exit code 2).
 type usageError struct{ msg string }
 
@@ -63,9 +66,18 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `sbx — a terminal UI explorer for Azure Service Bus
 
 Usage:
+  sbx [flags]            open the terminal UI (the embedded demo namespace is always offered)
   sbx emulator [flags]   run the embedded Service Bus emulator (AMQP + management API)
   sbx version            print the version
   sbx help               this help
+
+TUI flags:
+  --connection-string S  add a namespace by connection string (or env:VAR / file:path)
+  --namespace FQDN       add a namespace signed in with Microsoft Entra ID (--auth …)
+  --entity NAME          scope that namespace to one queue or topic/Subscriptions/sub
+  --read-only            read-only mode for every namespace
+  --config PATH          the config file of namespaces
+  --no-demo              do not offer the embedded demo namespace
 
 Run "sbx emulator -h" for the emulator's flags.
 `)

@@ -136,9 +136,14 @@ func messageFrom(rm *azservicebus.ReceivedMessage) Message {
 	m.ReplyTo = ptrVal(rm.ReplyTo)
 	m.EnqueuedAt = ptrVal(rm.EnqueuedTime)
 	m.ScheduledEnqueueAt = ptrVal(rm.ScheduledEnqueueTime)
-	m.ExpiresAt = ptrVal(rm.ExpiresAt)
 	m.LockedUntil = ptrVal(rm.LockedUntil)
 	m.TimeToLive = ptrVal(rm.TimeToLive)
+	// The SDK reports a header without a ttl as a zero TimeToLive and then
+	// computes ExpiresAt = EnqueuedTime + 0; a zero TTL means "none given",
+	// so such a message does not expire by its own TTL.
+	if m.TimeToLive > 0 {
+		m.ExpiresAt = ptrVal(rm.ExpiresAt)
+	}
 	m.DeadLetterReason = ptrVal(rm.DeadLetterReason)
 	m.DeadLetterDescription = ptrVal(rm.DeadLetterErrorDescription)
 	m.DeadLetterSource = ptrVal(rm.DeadLetterSource)

@@ -1,0 +1,238 @@
+// Package model is sbx's Bubble Tea model tree: the App root owns the view
+// stack (namespaces → entities → messages → detail), breadcrumbs, the status
+// bar, help and the error panels. Views never call the SDK: they ask sbsvc
+// through tea.Cmds with deadlines and receive typed, tagged results.
+package model
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sbx-tui/sbx/ui"
+)
+
+// App is the root model.
+type App struct {
+	sh       *shared
+	stack    []view
+	ns       *namespacesView
+	width    int
+	height   int
+	showHelp bool
+	spin     spinner.Model
+	spinning bool
+}
+
+// New builds the App on the namespaces view.
+func New(opts Options) *App {
+	sh := &shared{
+		keys: DefaultKeyMap(), styles: opts.Styles, now: opts.Now,
+		timeout: opts.Timeout, connectTimeout: opts.ConnectTimeout,
+		readOnly: opts.ReadOnly, pageSize: opts.PageSize,
+	}
+	if opts.Keys != nil {
+		sh.keys = *opts.Keys
+	}
+	if sh.styles == nil {
+		sh.styles = ui.NewStyles(true, false)
+	}
+	if sh.now == nil {
+		sh.now = time.Now
+	}
+	if sh.timeout <= 0 {
+		sh.timeout = 30 * time.Second
+	}
+	if sh.connectTimeout <= 0 {
+		sh.connectTimeout = 90 * time.Second
+	}
+	if sh.pageSize <= 0 {
+		sh.pageSize = 100
+	}
+	ns := newNamespacesView(sh, opts.Targets, opts.Selected)
+	return &App{sh: sh, stack: []view{ns}, ns: ns, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+}
+
+// Init connects every namespace (the demo starts its emulator) in the
+// background.
+func (a *App) Init() tea.Cmd {
+	return a.withSpinner(a.ns.connectAll())
+}
+
+// Close closes every connected namespace (and the demo's emulator); main
+// calls it after the program ends.
+func (a *App) Close(ctx context.Context) {
+	for _, v := range a.stack {
+		v.cancel()
+	}
+	a.ns.closeAll(ctx)
+}
+
+func (a *App) top() view { return a.stack[len(a.stack)-1] }
+
+// Update routes messages: global keys first, tagged results to the view
+// that asked, everything else to the top view.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		for _, v := range a.stack {
+			v.setSize(a.bodyWidth(), a.bodyHeight())
+		}
+		return a, nil
+	case spinner.TickMsg:
+		if !a.anyBusy() {
+			a.spinning = false
+			return a, nil
+		}
+		var cmd tea.Cmd
+		a.spin, cmd = a.spin.Update(msg)
+		return a, cmd
+	case targeted:
+		for _, v := range a.stack {
+			if v.id() == msg.target() {
+				cmd, nav := v.update(msg)
+				return a, a.withSpinner(tea.Batch(cmd, a.navigate(nav)))
+			}
+		}
+		return a, nil // the view was left: drop the stale result
+	case tea.KeyPressMsg:
+		return a, a.withSpinner(a.key(msg))
+	}
+	cmd, nav := a.top().update(msg)
+	return a, a.withSpinner(tea.Batch(cmd, a.navigate(nav)))
+}
+
+func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := a.sh.keys
+	switch {
+	case msg.String() == "ctrl+c" || key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		a.showHelp = !a.showHelp
+		return nil
+	case a.showHelp && key.Matches(msg, k.Back):
+		a.showHelp = false
+		return nil
+	case ui.TooSmall(a.width, a.height) && a.width > 0:
+		return nil // nothing is visible to act on
+	case key.Matches(msg, k.Back):
+		// Esc cancels the top view's work; above the root it also leaves.
+		a.top().cancel()
+		if len(a.stack) == 1 {
+			return nil
+		}
+		a.stack = a.stack[:len(a.stack)-1]
+		return nil
+	}
+	cmd, nav := a.top().update(msg)
+	return tea.Batch(cmd, a.navigate(nav))
+}
+
+func (a *App) navigate(nav *navigation) tea.Cmd {
+	if nav == nil || nav.push == nil {
+		return nil
+	}
+	nav.push.setSize(a.bodyWidth(), a.bodyHeight())
+	a.stack = append(a.stack, nav.push)
+	a.showHelp = false
+	return nav.cmd
+}
+
+// withSpinner starts the spinner's tick chain when work is in flight and
+// no chain is running; the chain stops itself when nothing is busy.
+func (a *App) withSpinner(cmd tea.Cmd) tea.Cmd {
+	if a.spinning || !a.anyBusy() {
+		return cmd
+	}
+	a.spinning = true
+	return tea.Batch(cmd, a.spin.Tick)
+}
+
+func (a *App) anyBusy() bool {
+	for _, v := range a.stack {
+		if v.busy() {
+			return true
+		}
+	}
+	return false
+}
+
+// Layout: one line of breadcrumbs, the body, one status line.
+func (a *App) bodyWidth() int  { return max(a.width, 0) }
+func (a *App) bodyHeight() int { return max(a.height-2, 0) }
+
+// View draws the whole screen.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "sbx"
+	return v
+}
+
+func (a *App) render() string {
+	st := a.sh.styles
+	if a.width <= 0 || a.height <= 0 {
+		return ""
+	}
+	if ui.TooSmall(a.width, a.height) {
+		return st.TooSmallView(a.width, a.height)
+	}
+	crumbs := make([]string, 0, len(a.stack))
+	for _, v := range a.stack {
+		crumbs = append(crumbs, v.crumb())
+	}
+	var body string
+	if a.showHelp {
+		body = st.Help(a.helpGroups(), a.bodyWidth())
+	} else {
+		body = a.top().render()
+	}
+	return strings.Join([]string{
+		ui.Fit(st.Breadcrumbs(crumbs, a.width), a.width),
+		fitLines(body, a.bodyWidth(), a.bodyHeight()),
+		a.statusBar(),
+	}, "\n")
+}
+
+func (a *App) helpGroups() []ui.HelpGroup {
+	var groups []ui.HelpGroup
+	for i, col := range a.sh.keys.FullHelp() {
+		g := ui.HelpGroup{Title: helpGroupTitles[min(i, len(helpGroupTitles)-1)]}
+		for _, b := range col {
+			if b.Enabled() {
+				g.Keys = append(g.Keys, ui.KeyHelp{Keys: b.Help().Key, Desc: b.Help().Desc})
+			}
+		}
+		groups = append(groups, g)
+	}
+	return groups
+}
+
+func (a *App) statusBar() string {
+	st := a.sh.styles
+	bar := ui.StatusBar{Badges: []string{st.Badge(ui.BadgePeek, "PEEK")}}
+	name, readOnly := a.ns.current()
+	if readOnly || a.sh.readOnly {
+		bar.Badges = append(bar.Badges, st.Badge(ui.BadgeReadOnly, "READ-ONLY"))
+	}
+	if name != "" {
+		bar.Left = append(bar.Left, name)
+	}
+	if t := a.top().refreshedAt(); !t.IsZero() {
+		bar.Left = append(bar.Left, "refreshed "+t.Format("15:04:05"))
+	}
+	if a.anyBusy() {
+		bar.Left = append(bar.Left, a.spin.View()+" working (esc cancels)")
+	}
+	var hints []string
+	for _, b := range a.sh.keys.ShortHelp() {
+		hints = append(hints, b.Help().Key+" "+b.Help().Desc)
+	}
+	bar.Right = []string{strings.Join(hints, "  ")}
+	return bar.Render(st, a.width)
+}

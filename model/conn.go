@@ -1,0 +1,98 @@
+package model
+
+import (
+	"context"
+	"time"
+
+	"github.com/sbx-tui/sbx/sbsvc"
+	"github.com/sbx-tui/sbx/ui"
+)
+
+// Conn is what the browsing views need from one connected namespace.
+// *sbsvc.Namespace satisfies it; small view tests may use a fake.
+type Conn interface {
+	Info() sbsvc.NamespaceInfo
+	ListEntities(ctx context.Context) (sbsvc.Listing, error)
+	ListSubscriptions(ctx context.Context, topic string) ([]sbsvc.Entity, error)
+	Peek(ctx context.Context, ref sbsvc.EntityRef, from int64, max int) (sbsvc.Page, error)
+	Close(ctx context.Context) error
+}
+
+// Target is one row of the namespaces view: what to show before the
+// namespace is connected, and how to connect it (called inside a tea.Cmd,
+// never in Update).
+type Target struct {
+	Name     string
+	Endpoint string
+	Auth     string
+	ReadOnly bool
+	Demo     bool
+	Connect  func(ctx context.Context) (Conn, error)
+}
+
+// SourceTarget makes a Target for a namespace from the config file, the
+// environment or the command line.
+func SourceTarget(src sbsvc.Source, opts sbsvc.ConnectOptions) Target {
+	name := src.Name
+	endpoint := src.FullyQualifiedNamespace
+	if src.ConnectionString != "" {
+		if cs, err := sbsvc.ParseConnectionString(src.ConnectionString); err == nil {
+			endpoint = cs.FQDN
+		}
+	}
+	if name == "" {
+		name = endpoint
+	}
+	return Target{
+		Name: name, Endpoint: endpoint, Auth: src.Auth.String(), ReadOnly: src.ReadOnly,
+		Connect: func(ctx context.Context) (Conn, error) {
+			ns, err := sbsvc.ConnectWithOptions(ctx, src, opts)
+			if err != nil {
+				return nil, err
+			}
+			return ns, nil
+		},
+	}
+}
+
+// Options configure New.
+type Options struct {
+	Targets []Target // the demo, when wanted, is one of them
+	// Selected is the index of the row the cursor starts on.
+	Selected int
+	// ReadOnly forces read-only mode for every namespace.
+	ReadOnly bool
+	// Timeout bounds every service call; 0 = 30 s.
+	Timeout time.Duration
+	// ConnectTimeout bounds connecting (the demo starts an emulator); 0 = 90 s.
+	ConnectTimeout time.Duration
+	Keys           *KeyMap    // nil = DefaultKeyMap()
+	Styles         *ui.Styles // nil = dark, colour
+	Now            func() time.Time
+	// PageSize is how many messages one peek asks for; 0 = 100.
+	PageSize int
+}
+
+// shared is the context every view gets: size-independent settings, the
+// clock, and the request counter that tags results.
+type shared struct {
+	keys           KeyMap
+	styles         *ui.Styles
+	now            func() time.Time
+	timeout        time.Duration
+	connectTimeout time.Duration
+	readOnly       bool
+	pageSize       int
+	seq            uint64
+}
+
+// nextID numbers views and requests; results carry it so a late answer
+// for a view the user has left, or for an older request, is dropped.
+func (s *shared) nextID() uint64 { s.seq++; return s.seq }
+
+// call starts one service request: a fresh id, and a context with the
+// deadline whose cancel the caller keeps (Esc calls it).
+func (s *shared) call(timeout time.Duration) (uint64, context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	return s.nextID(), ctx, cancel
+}

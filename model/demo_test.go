@@ -1,0 +1,85 @@
+package model
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/sbx-tui/sbx/emulator"
+	"github.com/sbx-tui/sbx/internal/demoseed"
+	"github.com/sbx-tui/sbx/sbsvc"
+)
+
+// demoTestTarget starts the demo namespace the way sbx does: an in-process
+// emulator on free loopback ports, seeded through the SDK, inside Connect.
+func demoTestTarget(t *testing.T) Target {
+	return Target{Name: "sbx-demo", Endpoint: "loopback", Auth: "emulator", Demo: true,
+		Connect: func(ctx context.Context) (Conn, error) {
+			em, err := emulator.Start(context.Background(), emulator.Config{
+				AMQPAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
+				Entities: emulator.DemoConfig(), Logger: slog.New(slog.DiscardHandler),
+			})
+			if err != nil {
+				return nil, err
+			}
+			t.Cleanup(func() { _ = em.Close() })
+			if err := demoseed.Seed(ctx, em.ConnectionString, emulator.DemoMessages()); err != nil {
+				return nil, err
+			}
+			ns, err := sbsvc.Connect(ctx, sbsvc.Source{Name: "sbx-demo", Auth: sbsvc.AuthConnectionString,
+				ConnectionString: em.ConnectionString, AdminEndpoint: em.HTTPAddr})
+			if err != nil {
+				return nil, err
+			}
+			return ns, nil
+		}}
+}
+
+// The newcomer's walk: the demo namespace → its entities → the orders
+// dead-letter queue → a poison message, decoded, with its reason.
+func TestDemoFlowToADeadLetteredOrder(t *testing.T) {
+	h := newHarness(t, demoTestTarget(t))
+	h.mustSee("sbx-demo", "connected")
+
+	h.press("enter")
+	h.mustSee("orders", "payments", "events", "high-value")
+	ev := h.app.top().(*entitiesView)
+	for i := 0; i < len(ev.rows) && ev.rows[ev.table.Cursor()].Name != "orders"; i++ {
+		h.press("j")
+	}
+	orders := ev.rows[ev.table.Cursor()]
+	if orders.Name != "orders" || orders.Counts.DeadLetter < 3 {
+		t.Fatalf("cursor on %q with %d dead letters, want orders with at least 3", orders.Name, orders.Counts.DeadLetter)
+	}
+
+	h.press("enter", "tab")
+	h.mustSee("[Dead-letter]", "ORD-1007", "SchemaValidationF", "MaxDeliveryCountE")
+	mv := h.app.top().(*messagesView)
+	if got := len(mv.tab().msgs); int64(got) != orders.Counts.DeadLetter {
+		t.Fatalf("loaded %d dead letters, the listing counts %d", got, orders.Counts.DeadLetter)
+	}
+	if mv.tab().msgs[0].MessageID != "ORD-1007" {
+		t.Fatalf("first dead letter is %q, want ORD-1007", mv.tab().msgs[0].MessageID)
+	}
+
+	h.press("enter")
+	h.mustSee("SchemaValidationFailed", "$.amount: expected number", "detected JSON",
+		`"orderId"`, `"ORD-1007"`, "tenant", "acme")
+	// Pretty-printed: the body's keys sit on lines of their own.
+	if !strings.Contains(h.screen(), "\n") || !strings.Contains(stripANSI(h.screen()), `  "amount": "12,50"`) {
+		t.Fatalf("the body is not pretty-printed JSON:\n%s", stripANSI(h.screen()))
+	}
+	h.press("m") // auto → text: the raw one-line JSON
+	h.mustSee("mode text")
+
+	// Session queue: its active tab explains, its DLQ is peeked.
+	h.press("esc", "esc")
+	for i := 0; i < len(ev.rows) && ev.rows[ev.table.Cursor()].Name != "payments"; i++ {
+		h.press("j")
+	}
+	h.press("enter")
+	h.mustSee("requires sessions")
+	h.press("tab")
+	h.mustSee("PAY-88", "DeserializationF")
+}

@@ -1,0 +1,183 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sbx-tui/sbx/sbsvc"
+	"github.com/sbx-tui/sbx/sbsvc/decode"
+	"github.com/sbx-tui/sbx/ui"
+)
+
+// view is one level of the navigation stack. Views are plain structs with
+// methods; only the App returns a tea.View.
+type view interface {
+	id() uint64
+	crumb() string
+	setSize(width, height int)
+	update(msg tea.Msg) (tea.Cmd, *navigation)
+	render() string
+	busy() bool
+	// cancel stops the view's in-flight work (Esc, or leaving the view).
+	cancel()
+	// refreshedAt is when the view's data last arrived (zero: never).
+	refreshedAt() time.Time
+}
+
+// navigation is what a view asks the App to do with the stack.
+type navigation struct {
+	push view
+	cmd  tea.Cmd // the pushed view's first load
+}
+
+// targeted is implemented by result messages: the id of the view that
+// asked. A result whose view is no longer on the stack is dropped.
+type targeted interface{ target() uint64 }
+
+// inflight is the bookkeeping for one view's outstanding request.
+type inflight struct {
+	req    uint64
+	stop   context.CancelFunc
+	active bool
+}
+
+func (f *inflight) start(req uint64, stop context.CancelFunc) {
+	f.cancel()
+	f.req, f.stop, f.active = req, stop, true
+}
+
+// accept reports whether a result with id req is the one awaited, and
+// marks it done.
+func (f *inflight) accept(req uint64) bool {
+	if !f.active || req != f.req {
+		return false
+	}
+	f.active = false
+	if f.stop != nil {
+		f.stop()
+		f.stop = nil
+	}
+	return true
+}
+
+func (f *inflight) cancel() {
+	if f.stop != nil {
+		f.stop()
+		f.stop = nil
+	}
+	f.active = false
+}
+
+// errorInfo turns any error into what the error panel shows: sbsvc's kind
+// and remedy when it is classified.
+func errorInfo(title string, err error) ui.ErrorInfo {
+	info := ui.ErrorInfo{Title: title, Message: err.Error()}
+	var se *sbsvc.Error
+	switch {
+	case errors.As(err, &se):
+		info.Kind, info.Remedy = se.Kind.String(), se.Remedy
+		if info.Remedy == "" {
+			info.Remedy = se.Kind.Remedy()
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		info.Kind = sbsvc.KindTimeout.String()
+		info.Remedy = sbsvc.KindTimeout.Remedy()
+	case errors.Is(err, context.Canceled):
+		info.Kind = sbsvc.KindCancelled.String()
+		info.Remedy = "Press r to try again."
+	}
+	return info
+}
+
+// errorClass is the short class shown in a table cell.
+func errorClass(err error) string {
+	if info := errorInfo("", err); info.Kind != "" {
+		return info.Kind
+	}
+	return "error"
+}
+
+// fitLines cuts or pads text to exactly height lines of at most width
+// cells, so a view never pushes the status bar off the screen.
+func fitLines(text string, width, height int) string {
+	if height <= 0 {
+		return ""
+	}
+	lines := strings.Split(text, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if ui.Width(l) > width {
+			lines[i] = ui.Fit(l, width)
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// relative says how long ago t was, briefly ("42s", "3m", "5h", "2d").
+func relative(now, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	d := now.Sub(t)
+	future := d < 0
+	if future {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		s = fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		s = fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		s = fmt.Sprintf("%dh", int(d.Hours()))
+	default:
+		s = fmt.Sprintf("%dd", int(d.Hours()/24))
+	}
+	if future {
+		return "in " + s
+	}
+	return s + " ago"
+}
+
+// bytesText formats a size in bytes for a column.
+func bytesText(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	default:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+	}
+}
+
+// wrapSubtle word-wraps a note to width in the subtle style.
+func wrapSubtle(st *ui.Styles, width int, text string) string {
+	return st.Subtle.Render(ansi.Wrap(ui.Sanitize(text), max(width, 1), " "))
+}
+
+// decodeInput hands a message's body to the decoder.
+func decodeInput(m *sbsvc.Message) decode.Input {
+	in := decode.Input{Body: m.Body, ContentType: m.ContentType, Properties: m.Properties}
+	switch m.BodyKind {
+	case sbsvc.BodyValue:
+		in.AMQPValue, in.HasValue = m.BodyValue, true
+	case sbsvc.BodySequence:
+		if seq, ok := m.BodyValue.([][]any); ok {
+			in.AMQPSequence, in.HasSequence = seq, true
+		}
+	}
+	return in
+}

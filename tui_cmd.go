@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sbx-tui/sbx/emulator"
+	"github.com/sbx-tui/sbx/internal/demoseed"
+	"github.com/sbx-tui/sbx/model"
+	"github.com/sbx-tui/sbx/sbsvc"
+	"github.com/sbx-tui/sbx/ui"
+)
+
+// runTUI runs `sbx [flags]`: the terminal UI on the namespaces view, with
+// the embedded demo namespace first and selected unless a namespace was
+// named on the command line.
+func runTUI(args []string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("sbx", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var flags sbsvc.Flags
+	fset.StringVar(&flags.ConnectionString, "connection-string", "", "connect to this namespace (or env:VAR / file:path)")
+	fset.StringVar(&flags.Namespace, "namespace", "", "fully qualified namespace for Microsoft Entra ID sign-in")
+	fset.StringVar(&flags.Auth, "auth", "", "how to sign in with --namespace (default, azure-cli …)")
+	fset.StringVar(&flags.Entity, "entity", "", "scope browsing to one queue or topic/Subscriptions/sub")
+	fset.BoolVar(&flags.ReadOnly, "read-only", false, "read-only mode for every namespace")
+	configPath := fset.String("config", "", "config file (default: the user config directory's sbx/config.json)")
+	noDemo := fset.Bool("no-demo", false, "do not offer the embedded demo namespace")
+	fset.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: sbx [flags]\n\nOpens the terminal UI.\n\nFlags:")
+		fset.PrintDefaults()
+	}
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fset.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fset.Arg(0))}
+	}
+	targets, selected, err := tuiTargets(*configPath, flags, !*noDemo)
+	if err != nil {
+		return err
+	}
+	app := model.New(model.Options{
+		Targets: targets, Selected: selected, ReadOnly: flags.ReadOnly,
+		Styles: ui.NewStyles(true, ui.NoColorFromEnv(os.Getenv)),
+	})
+	_, runErr := tea.NewProgram(app).Run()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	app.Close(ctx)
+	return runErr
+}
+
+// tuiTargets gathers the namespaces: the demo, then the config file's,
+// the environment's and the command line's. A namespace named by a flag
+// starts selected.
+func tuiTargets(configPath string, flags sbsvc.Flags, demo bool) ([]model.Target, int, error) {
+	if configPath == "" {
+		if p, err := sbsvc.DefaultConfigPath(); err == nil {
+			configPath = p
+		}
+	}
+	sources, _, err := sbsvc.Sources(configPath, flags, os.Getenv)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, err
+	}
+	var targets []model.Target
+	if demo {
+		targets = append(targets, demoTarget())
+	}
+	selected := 0
+	opts := sbsvc.ConnectOptions{}
+	for _, src := range sources {
+		if flags.ReadOnly {
+			src.ReadOnly = true
+		}
+		if src.Origin == "flag" {
+			selected = len(targets)
+		}
+		targets = append(targets, model.SourceTarget(src, opts))
+	}
+	return targets, selected, nil
+}
+
+// demoTarget is the embedded demo namespace: an in-process emulator on
+// free loopback ports, seeded through the SDK, started only when the TUI
+// connects it (inside a tea.Cmd).
+func demoTarget() model.Target {
+	return model.Target{
+		Name: "sbx-demo", Endpoint: "embedded emulator (loopback)", Auth: "emulator", Demo: true,
+		Connect: func(ctx context.Context) (model.Conn, error) {
+			// The emulator lives until Close, not until ctx's deadline.
+			em, err := emulator.Start(context.Background(), emulator.Config{
+				AMQPAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
+				Entities: emulator.DemoConfig(),
+				Logger:   slog.New(slog.DiscardHandler),
+			})
+			if err != nil {
+				return nil, err
+			}
+			if err := demoseed.Seed(ctx, em.ConnectionString, emulator.DemoMessages()); err != nil {
+				_ = em.Close()
+				return nil, err
+			}
+			ns, err := sbsvc.Connect(ctx, sbsvc.Source{
+				Name: "sbx-demo", Origin: "demo", Auth: sbsvc.AuthConnectionString,
+				ConnectionString: em.ConnectionString, AdminEndpoint: em.HTTPAddr,
+			})
+			if err != nil {
+				_ = em.Close()
+				return nil, err
+			}
+			return demoConn{ns, em}, nil
+		},
+	}
+}
+
+// demoConn closes the demo's emulator with its namespace.
+type demoConn struct {
+	*sbsvc.Namespace
+	em *emulator.Emulator
+}
+
+func (c demoConn) Close(ctx context.Context) error {
+	err := c.Namespace.Close(ctx)
+	return errors.Join(err, c.em.Close())
+}
