@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -59,6 +60,9 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	app.Close(ctx)
+	if runErr != nil && strings.Contains(runErr.Error(), "TTY") {
+		runErr = fmt.Errorf("%w\n  sbx needs an interactive terminal; to run only the emulator use \"sbx emulator\"", runErr)
+	}
 	return runErr
 }
 
