@@ -25,7 +25,7 @@ type PurgeOptions struct {
 	// Progress is called (serially) with the count deleted so far.
 	Progress func(PurgeProgress)
 	// IdleTimeout is how long a receive waits on an entity that looks
-	// empty before it checks with a peek; 0 = 250 ms.
+	// empty before it checks with a peek; 0 = 50 ms.
 	IdleTimeout time.Duration
 }
 
@@ -49,7 +49,10 @@ type PurgeResult struct {
 const (
 	defaultPurgeReceivers = 4
 	defaultPurgeBatch     = 500
-	defaultPurgeIdle      = 250 * time.Millisecond
+	defaultPurgeIdle      = 50 * time.Millisecond
+	// purgeGather is how long a receive-and-delete receive waits for more
+	// messages after the first.
+	purgeGather = 5 * time.Millisecond
 )
 
 // Purge deletes every message of ref — the active messages, the
@@ -115,45 +118,54 @@ func (p *purgeRun) run(ctx context.Context) error {
 }
 
 // worker receives and deletes until the entity holds no receivable
-// message. A receive that comes back empty is confirmed by a peek, because
-// other workers may hold the last messages locked for a moment.
+// message or ctx ends. A receive that comes back empty or short is
+// confirmed by a peek, because other workers may hold the last messages
+// locked for a moment.
 func (p *purgeRun) worker(ctx context.Context, mode azservicebus.ReceiveMode) error {
 	r, err := p.ns.newReceiver(p.ref, mode)
 	if err != nil {
 		return err
 	}
 	c := &lockCompleter{ns: p.ns, ref: p.ref, recv: r}
+	batch := p.opts.BatchSize
+	if batch <= 0 {
+		batch = defaultPurgeBatch
+	}
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		c.close(cctx)
 		_ = r.Close(cctx)
 	}()
-	batch := p.opts.BatchSize
-	if batch <= 0 {
-		batch = defaultPurgeBatch
-	}
 	idle := p.opts.IdleTimeout
 	if idle <= 0 {
 		idle = defaultPurgeIdle
 	}
+	// A receive-and-delete link keeps its credit between receives, so
+	// short receives cost nothing; a short gather only ends the last,
+	// partial batch sooner.
+	gather := resubmitGather
+	if mode == azservicebus.ReceiveModeReceiveAndDelete {
+		gather = purgeGather
+	}
+	opts := &azservicebus.ReceiveMessagesOptions{TimeAfterFirstMessage: gather}
 	for ctx.Err() == nil {
 		rctx, cancel := context.WithTimeout(ctx, idle)
-		msgs, err := r.ReceiveMessages(rctx, batch, &azservicebus.ReceiveMessagesOptions{TimeAfterFirstMessage: resubmitGather})
+		msgs, err := r.ReceiveMessages(rctx, batch, opts)
 		cancel()
+		if len(msgs) > 0 {
+			if err := p.take(c, msgs, false); err != nil {
+				return err
+			}
+		}
 		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 			if ctx.Err() != nil {
 				return nil
 			}
 			return classify("purge receive", p.ref.String(), err)
 		}
-		if len(msgs) > 0 {
-			if err := p.take(c, msgs, false); err != nil {
-				return err
-			}
-			if len(msgs) == batch {
-				continue // a full batch: surely more
-			}
+		if len(msgs) == batch {
+			continue // a full batch: surely more
 		}
 		more, err := p.receivableLeft(ctx)
 		if err != nil || !more {
@@ -264,8 +276,11 @@ func (p *purgeRun) count(purged, exported, deferred int) {
 // one (perhaps locked by another worker for now). Deferred and scheduled
 // messages do not count; they are handled after the workers.
 func (p *purgeRun) receivableLeft(ctx context.Context) (bool, error) {
-	for from := int64(1); ; {
-		page, err := p.ns.Peek(ctx, p.ref, from, 250)
+	// The first page is small: on a busy entity its head message answers,
+	// and a big page would copy hundreds of bodies for nothing.
+	size := 8
+	for from := int64(1); ; size = 250 {
+		page, err := p.ns.Peek(ctx, p.ref, from, size)
 		if err != nil {
 			if ctx.Err() != nil {
 				return false, nil
