@@ -33,6 +33,10 @@ func keepWireSections(bm *broker.Message, m *amqp.Message) error {
 		appProps = nil
 	}
 	props := m.EncodedProperties
+	if bm.MessageID != nil && m.EncodedBare != nil {
+		keepBare(bm, m, appProps != nil)
+		return nil
+	}
 	size := len(props) + len(appProps) + len(m.Body) + len(m.Footer)
 	if bm.MessageID == nil {
 		size += assignedIDRoom
@@ -66,6 +70,25 @@ func keepWireSections(bm *broker.Message, m *amqp.Message) error {
 	buf = append(buf, m.Body...)
 	bm.Body = append(buf, m.Footer...)[start:]
 	return nil
+}
+
+// keepBare is keepWireSections for a message whose kept sections lie back
+// to back in m.EncodedBare: one append copies them all (into memory that is
+// not zeroed first, unlike a make followed by copies) and the sections are
+// sliced from the copy. keepAppProps is false when the broker's map must be
+// encoded afresh; its old wire form is then copied along unused.
+func keepBare(bm *broker.Message, m *amqp.Message, keepAppProps bool) {
+	buf := append([]byte(nil), m.EncodedBare...)
+	end := len(buf)
+	p := len(m.EncodedProperties)
+	a := p + len(m.EncodedApplicationProperties)
+	if m.EncodedProperties != nil {
+		bm.EncodedProperties = buf[:p:p]
+	}
+	if keepAppProps {
+		bm.EncodedApplicationProperties = buf[p:a:a]
+	}
+	bm.Body = buf[a:end:end]
 }
 
 // sameAsProps reports whether the sender's application-properties map reads

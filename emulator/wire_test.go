@@ -110,3 +110,45 @@ func TestWireSectionsReencoded(t *testing.T) {
 		t.Fatalf("delivered property %v", v)
 	}
 }
+
+// A message kept through its bare part in one copy: symbol-keyed
+// properties are still re-encoded, the body keeps its footer, and nothing
+// aliases the transfer.
+func TestWireSectionsKeptInOneCopy(t *testing.T) {
+	app := &amqp.Map{Pairs: []amqp.MapPair{{Key: amqp.Symbol("k"), Value: "v"}}}
+	var body amqp.Message
+	body.SetBodyData([]byte("payload"))
+	footer := sentMessage(t, &amqp.Message{DeliveryAnnotations: &amqp.Map{}})
+	footer[2] = 0x78 // the same map, as a footer section
+	wire := sentMessage(t, &amqp.Message{Properties: &amqp.Properties{MessageID: "id-2"},
+		ApplicationProperties: app, Body: body.Body, Footer: footer})
+	msgs, err := decodeTransfer(0, wire)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm := msgs[0]
+	want := append(append([]byte{}, body.Body...), footer...)
+	if bm.EncodedApplicationProperties != nil || !bytes.Equal(bm.Body, want) || cap(bm.Body) != len(bm.Body) {
+		t.Fatalf("kept app %x body %x (cap %d), want no app section and body %x",
+			bm.EncodedApplicationProperties, bm.Body, cap(bm.Body), want)
+	}
+	props := sentMessage(t, &amqp.Message{Properties: &amqp.Properties{MessageID: "id-2"}})
+	for i := range wire {
+		wire[i] = 0
+	}
+	if !bytes.Equal(bm.EncodedProperties, props) || !bytes.Equal(bm.Body, want) {
+		t.Fatal("the stored sections alias the transfer")
+	}
+	var enc deliveryEncoder
+	out, err := enc.encode(bm, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := amqp.DecodeMessage(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ApplicationProperties.Pairs[0].Key != "k" || got.Properties.MessageID != "id-2" || !bytes.Equal(got.Footer, footer) {
+		t.Fatalf("delivered %+v %+v footer %x", got.Properties, got.ApplicationProperties, got.Footer)
+	}
+}

@@ -297,7 +297,7 @@ func decodeList(code byte, b []byte, depth int) (any, int, error) {
 		off += m
 	}
 	if off != len(body) {
-		return nil, 0, fmt.Errorf("amqp: list size mismatch")
+		return nil, 0, errListSize
 	}
 	return out, n, nil
 }

@@ -71,6 +71,11 @@ func FuzzDecodeMessage(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// The bare part, when kept, is the kept sections back to back.
+		if raw.EncodedBare != nil && !bytes.Equal(raw.EncodedBare, bytes.Join([][]byte{raw.EncodedProperties,
+			raw.EncodedApplicationProperties, raw.Body, raw.Footer}, nil)) {
+			t.Fatal("EncodedBare is not the sections it should hold")
+		}
 		// Kept sections re-encode to a message that decodes the same.
 		rawEnc, err := EncodeMessage(raw)
 		if err != nil {

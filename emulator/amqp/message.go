@@ -138,6 +138,7 @@ func decodeMessageInto(m *Message, b []byte, mode decodeMode) error {
 	*m = Message{}
 	var body bodyRanges
 	var seen uint16 // bit (code - 0x70) per non-body section already read
+	bare := bareTracker{at: -1}
 	for off := 0; off < len(b); {
 		code, descLen, err := sectionDescriptor(b[off:])
 		if err != nil {
@@ -156,6 +157,7 @@ func decodeMessageInto(m *Message, b []byte, mode decodeMode) error {
 			return fmt.Errorf("amqp: message section 0x%02x after the footer", code)
 		}
 		seen |= bit
+		bare.section(code, off)
 		if code == descData {
 			// The common case: validate and slice without decoding a copy.
 			if err := need(b[valueAt:], 1); err != nil {
@@ -171,6 +173,22 @@ func decodeMessageInto(m *Message, b []byte, mode decodeMode) error {
 			}
 			next := valueAt + 1 + n
 			body.add(off, next)
+			off = next
+			continue
+		}
+		if code == descProperties {
+			if spare == nil {
+				spare = &Properties{}
+			}
+			n, err := decodePropertiesAt(spare, b[valueAt:])
+			if err != nil {
+				return err
+			}
+			next := valueAt + n
+			m.Properties, spare = spare, nil
+			if mode == decodeRaw {
+				m.EncodedProperties = b[off:next:next]
+			}
 			off = next
 			continue
 		}
@@ -205,17 +223,6 @@ func decodeMessageInto(m *Message, b []byte, mode decodeMode) error {
 					m.Footer = append([]byte{}, m.Footer...)
 				}
 			}
-		case descProperties:
-			if spare == nil {
-				spare = &Properties{}
-			}
-			if err = decodePropertiesInto(spare, v); err != nil {
-				return err
-			}
-			m.Properties, spare = spare, nil
-			if mode == decodeRaw {
-				m.EncodedProperties = b[off:next:next]
-			}
 		case descSequence:
 			if _, ok := v.([]any); !ok {
 				return fmt.Errorf("amqp: amqp-sequence section holds %T", v)
@@ -229,6 +236,9 @@ func decodeMessageInto(m *Message, b []byte, mode decodeMode) error {
 		off = next
 	}
 	m.Body = body.bytes(b, shared)
+	if mode == decodeRaw && bare.at >= 0 && bare.inOrder && body.n <= 1 {
+		m.EncodedBare = b[bare.at:len(b):len(b)]
+	}
 	return nil
 }
 
@@ -328,6 +338,12 @@ func decodePropertiesInto(p *Properties, v any) error {
 	if err != nil {
 		return err
 	}
+	fillProperties(p, &r)
+	return r.err
+}
+
+// fillProperties sets every field of p from the list r reads.
+func fillProperties(p *Properties, r *fieldReader) {
 	*p = Properties{
 		MessageID:          r.get(0),
 		UserID:             r.binary(1),
@@ -343,7 +359,6 @@ func decodePropertiesInto(p *Properties, v any) error {
 		GroupSequence:      r.uintp(11),
 		ReplyToGroupID:     r.strp(12),
 	}
-	return r.err
 }
 
 var errNotDataBody = errors.New("amqp: message body is not made of data sections")

@@ -279,6 +279,14 @@ type Message struct {
 	// field must clear the matching encoding.
 	EncodedProperties            []byte
 	EncodedApplicationProperties []byte
+
+	// EncodedBare is set by DecodeMessageRaw when the bare message and
+	// footer (properties, application properties, body, footer: whichever
+	// are present) end the input in that order: their wire form in one
+	// piece, so a caller keeping all of them can copy them in one step.
+	// Within it the sections lie back to back: EncodedProperties, then
+	// EncodedApplicationProperties, Body and Footer. Encoding ignores it.
+	EncodedBare []byte
 }
 
 // Message format codes.
