@@ -20,6 +20,9 @@ func TestResubmitUnderFaultsLosesNothing(t *testing.T) {
 		name   string
 		arm    func(em *emulator.Emulator, opts *ResubmitOptions)
 		verify func(t *testing.T, res ResubmitResult)
+		// mayMissLocked: the fault can strand messages under locks the run
+		// cannot reach, so fewer than n may be selected.
+		mayMissLocked bool
 	}{
 		{"connections dropped mid-way", func(em *emulator.Emulator, opts *ResubmitOptions) {
 			var once sync.Once
@@ -36,7 +39,7 @@ func TestResubmitUnderFaultsLosesNothing(t *testing.T) {
 			if len(res.Moved) < 10 {
 				t.Errorf("moved only %d", len(res.Moved))
 			}
-		}},
+		}, true},
 		{"server busy on send", func(em *emulator.Emulator, opts *ResubmitOptions) {
 			// fastRetry makes three attempts per send, and the receivers
 			// send at once: at least one batch fails for good.
@@ -50,7 +53,7 @@ func TestResubmitUnderFaultsLosesNothing(t *testing.T) {
 					t.Errorf("failed item %+v", f)
 				}
 			}
-		}},
+		}, false},
 		{"locks expire before completion", func(em *emulator.Emulator, opts *ResubmitOptions) {
 			var once sync.Once
 			opts.Edit = func(m Message, _ *Edit) error {
@@ -68,7 +71,7 @@ func TestResubmitUnderFaultsLosesNothing(t *testing.T) {
 					t.Errorf("duplicate %+v", d)
 				}
 			}
-		}},
+		}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,7 +83,10 @@ func TestResubmitUnderFaultsLosesNothing(t *testing.T) {
 			opts := ResubmitOptions{BatchSize: 10, AuditPath: auditPath(t), IdleTimeout: 2 * time.Second}
 			tc.arm(em, &opts)
 			res, _ := ns.Resubmit(ctxT(t, 60*time.Second), EntityRef{Queue: q, SubQueue: DeadLetter}, opts)
-			if res.Selected != n {
+			// A dropped connection leaves the messages it had locked out of
+			// reach until their locks expire, so that run may select fewer;
+			// checkResubmitAccount then finds them untouched in the DLQ.
+			if res.Selected > n || (res.Selected < n && !tc.mayMissLocked) {
 				t.Errorf("selected %d of %d", res.Selected, n)
 			}
 			checkResubmitAccount(t, em, ns, q, n, res)
