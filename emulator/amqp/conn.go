@@ -281,6 +281,14 @@ func (c *connState) handleFrame(h frameHeader, p performative, payload []byte) e
 		return nil // the spec lets us discard frames once close is sent
 	}
 	s := c.sessions[h.Channel]
+	if _, isEnd := p.(*endFrame); isEnd && s == nil {
+		// go-amqp sends end for a session whose begin it gave up on
+		// (NewSession's context ended, so the begin was never written):
+		// nothing to end, and no answer is expected. Closing the
+		// connection over it would break every other session.
+		c.log.Debug("amqp: end on a channel without a session, ignored", "channel", h.Channel)
+		return nil
+	}
 	if s == nil {
 		return protoErr(ErrNotAllowed, "%s on channel %d without a session", performativeLabel(p), h.Channel)
 	}
