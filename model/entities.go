@@ -84,13 +84,19 @@ func (r entityRows) Row(i int) []ui.Cell {
 	if e.RequiresSession {
 		sessions = ui.Cell{Text: "yes"}
 	}
+	size := ui.Cell{Text: bytesText(e.SizeBytes)}
+	if e.Kind == sbsvc.SubscriptionEntity {
+		// The management API reports no size per subscription (the topic
+		// holds it); "0 B" would be a wrong figure, so say it is unknown.
+		size = ui.Cell{Text: "—", Hint: ui.HintDim}
+	}
 	return []ui.Cell{
 		{Text: name}, statusCell(e.Status),
 		{Text: ui.FormatCount(e.Counts.Active)},
 		ui.DeadLetterCell(e.Counts.DeadLetter),
 		{Text: ui.FormatCount(e.Counts.Scheduled)},
 		ui.DeadLetterCell(e.Counts.TransferDeadLetter),
-		{Text: bytesText(e.SizeBytes)},
+		size,
 		{Text: shortDuration(e.LockDuration)},
 		{Text: fmt.Sprint(e.MaxDeliveryCount)},
 		sessions,
