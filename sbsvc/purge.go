@@ -98,13 +98,17 @@ func (p *purgeRun) run(ctx context.Context) error {
 	if p.export != nil {
 		mode = azservicebus.ReceiveModePeekLock
 	}
+	// The first worker to confirm the entity empty stops the others: their
+	// pending receives would otherwise each wait out the idle timeout.
+	stop, stopAll := context.WithCancel(ctx)
+	defer stopAll()
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = p.worker(ctx, mode)
+			errs[i] = p.worker(ctx, stop, stopAll, mode)
 		}()
 	}
 	wg.Wait()
@@ -118,10 +122,10 @@ func (p *purgeRun) run(ctx context.Context) error {
 }
 
 // worker receives and deletes until the entity holds no receivable
-// message or ctx ends. A receive that comes back empty or short is
-// confirmed by a peek, because other workers may hold the last messages
-// locked for a moment.
-func (p *purgeRun) worker(ctx context.Context, mode azservicebus.ReceiveMode) error {
+// message or stop ends (a cancelled ctx ends stop too). A receive that
+// comes back empty or short is confirmed by a peek, because other workers
+// may hold the last messages locked for a moment.
+func (p *purgeRun) worker(ctx, stop context.Context, stopAll func(), mode azservicebus.ReceiveMode) (err error) {
 	r, err := p.ns.newReceiver(p.ref, mode)
 	if err != nil {
 		return err
@@ -136,6 +140,9 @@ func (p *purgeRun) worker(ctx context.Context, mode azservicebus.ReceiveMode) er
 		defer cancel()
 		c.close(cctx)
 		_ = r.Close(cctx)
+		if mode == azservicebus.ReceiveModeReceiveAndDelete {
+			err = errors.Join(err, p.takeCached(c, batch))
+		}
 	}()
 	idle := p.opts.IdleTimeout
 	if idle <= 0 {
@@ -149,8 +156,8 @@ func (p *purgeRun) worker(ctx context.Context, mode azservicebus.ReceiveMode) er
 		gather = purgeGather
 	}
 	opts := &azservicebus.ReceiveMessagesOptions{TimeAfterFirstMessage: gather}
-	for ctx.Err() == nil {
-		rctx, cancel := context.WithTimeout(ctx, idle)
+	for stop.Err() == nil {
+		rctx, cancel := context.WithTimeout(stop, idle)
 		msgs, err := r.ReceiveMessages(rctx, batch, opts)
 		cancel()
 		if len(msgs) > 0 {
@@ -159,26 +166,51 @@ func (p *purgeRun) worker(ctx context.Context, mode azservicebus.ReceiveMode) er
 			}
 		}
 		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			if ctx.Err() != nil {
-				return nil
+			if stop.Err() != nil {
+				break
 			}
 			return classify("purge receive", p.ref.String(), err)
 		}
 		if len(msgs) == batch {
 			continue // a full batch: surely more
 		}
-		more, err := p.receivableLeft(ctx)
-		if err != nil || !more {
-			return errors.Join(err, p.drain(c, batch))
+		more, err := p.receivableLeft(stop)
+		if err != nil {
+			return err
 		}
+		if !more {
+			stopAll()
+		}
+	}
+	if mode == azservicebus.ReceiveModePeekLock && ctx.Err() == nil {
+		// Locked messages that reached the receiver after its last
+		// receive: complete them rather than let the close release them
+		// (after a cancel, the close gives them back instead).
+		return p.drain(c, batch)
 	}
 	return nil
 }
 
-// drain takes what reached the receiver after its last receive returned:
-// in receive-and-delete mode those messages are already deleted by the
-// service, so they must be counted (and exported) rather than dropped with
-// the receiver.
+// takeCached counts (and would export) the messages a closed
+// receive-and-delete receiver still held: the service deleted them when
+// it sent them, and the link's close waits for every transfer sent before
+// it, so this count is exact, not a timed guess.
+func (p *purgeRun) takeCached(c *lockCompleter, batch int) error {
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), drainWait)
+		msgs, _ := c.recv.ReceiveMessages(ctx, batch, nil)
+		cancel()
+		if len(msgs) == 0 {
+			return nil
+		}
+		if err := p.take(c, msgs, false); err != nil {
+			return err
+		}
+	}
+}
+
+// drain takes the locked messages that reached a peek-lock receiver after
+// its last receive returned.
 func (p *purgeRun) drain(c *lockCompleter, batch int) error {
 	opts := &azservicebus.ReceiveMessagesOptions{TimeAfterFirstMessage: time.Millisecond}
 	for {

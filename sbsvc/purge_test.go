@@ -218,3 +218,67 @@ func TestPurgeExportSurvivesDroppedConnection(t *testing.T) {
 		t.Errorf("purge reported success but %d are left and %d purged", active, res.Purged)
 	}
 }
+
+// A cancelled receive-and-delete purge counts every message the service
+// deleted for it, those still in flight to a receiver when it stopped
+// included: purged plus left is the whole queue.
+func TestPurgeCancelReceiveAndDeleteCountsEveryDeleted(t *testing.T) {
+	for round := range 3 {
+		em := startEmulator(t, emulator.Config{})
+		q := newQueue(t, em, broker.Properties{})
+		const n = 3000
+		loadBroker(t, em, q, n, 64, 0)
+		ns := connectEmulator(t, em, nil)
+		ctx, cancel := context.WithCancel(ctxT(t, 60*time.Second))
+		res, err := ns.Purge(ctx, EntityRef{Queue: q}, PurgeOptions{BatchSize: 50,
+			Progress: func(p PurgeProgress) {
+				if p.Purged >= 500 {
+					cancel()
+				}
+			}})
+		cancel()
+		wantKind(t, err, KindCancelled)
+		active, _ := counts(t, em, q)
+		if !res.Cancelled || res.Purged < 500 || int64(res.Purged)+active != n {
+			t.Errorf("round %d: cancelled purge %+v, %d left of %d", round, res, active, n)
+		}
+	}
+}
+
+// Scheduled messages are left in place and counted; deferred ones are
+// purged with the rest.
+func TestPurgeLeavesScheduledCounted(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := sdkClient(t, em)
+	const n, deferred, scheduled = 400, 2, 3
+	loadBroker(t, em, q, n, 64, 0)
+	deferSome(t, c, q, deferred)
+	s, err := c.NewSender(q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	later := make([]*azservicebus.Message, scheduled)
+	for i := range later {
+		later[i] = &azservicebus.Message{Body: []byte("later")}
+	}
+	if _, err := s.ScheduleMessages(ctxT(t, 10*time.Second), later, time.Now().Add(time.Hour), nil); err != nil {
+		t.Fatal(err)
+	}
+	ns := connectEmulator(t, em, nil)
+	res, err := ns.Purge(ctxT(t, 60*time.Second), EntityRef{Queue: q}, PurgeOptions{BatchSize: 64})
+	if err != nil {
+		t.Fatalf("Purge: %v", err)
+	}
+	if res.Purged != n || res.Deferred != deferred || res.Scheduled != scheduled || res.Cancelled {
+		t.Errorf("purge %+v, want %d purged, %d deferred, %d scheduled", res, n, deferred, scheduled)
+	}
+	got, err := em.Broker.Counts(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Active != 0 || got.Scheduled != scheduled {
+		t.Errorf("left: active %d, scheduled %d; want 0, %d", got.Active, got.Scheduled, scheduled)
+	}
+}
