@@ -68,8 +68,12 @@ type NamespaceInfo struct {
 type Namespace struct {
 	info   NamespaceInfo
 	client *azservicebus.Client
-	admin  *admin.Client
-	log    *slog.Logger
+	// sendOnce is a second client (its own connection, opened on first use)
+	// whose SDK retries are off, for writes that must know whether an
+	// attempt's outcome was unknown (resubmit; see resubmit_send.go).
+	sendOnce *azservicebus.Client
+	admin    *admin.Client
+	log      *slog.Logger
 
 	mu        sync.Mutex
 	receivers map[string]*azservicebus.Receiver // plain peek receivers by path
@@ -149,6 +153,9 @@ func newNamespace(src Source, opts ConnectOptions) (*Namespace, error) {
 		}
 		ns.client, err = azservicebus.NewClientFromConnectionString(cs.sdkString(), clientOpts)
 		if err == nil {
+			ns.sendOnce, err = azservicebus.NewClientFromConnectionString(cs.sdkString(), noRetries(clientOpts))
+		}
+		if err == nil {
 			ns.admin, err = admin.NewClientFromConnectionString(cs.sdkString(), adminOpts)
 		}
 	case src.FullyQualifiedNamespace != "":
@@ -164,6 +171,9 @@ func newNamespace(src Source, opts ConnectOptions) (*Namespace, error) {
 			adminOpts.Transport = &transport.Rewrite{Addr: src.AdminEndpoint}
 		}
 		ns.client, err = azservicebus.NewClient(src.FullyQualifiedNamespace, cred, clientOpts)
+		if err == nil {
+			ns.sendOnce, err = azservicebus.NewClient(src.FullyQualifiedNamespace, cred, noRetries(clientOpts))
+		}
 		if err == nil {
 			ns.admin, err = admin.NewClient(src.FullyQualifiedNamespace, cred, adminOpts)
 		}
@@ -280,5 +290,15 @@ func (ns *Namespace) Close(ctx context.Context) error {
 	if ns.client != nil {
 		errs = append(errs, ns.client.Close(ctx))
 	}
+	if ns.sendOnce != nil {
+		errs = append(errs, ns.sendOnce.Close(ctx))
+	}
 	return classify("close", ns.info.Name, errors.Join(errs...))
+}
+
+// noRetries copies client options with the SDK's retries turned off.
+func noRetries(o *azservicebus.ClientOptions) *azservicebus.ClientOptions {
+	c := *o
+	c.RetryOptions = azservicebus.RetryOptions{MaxRetries: -1}
+	return &c
 }

@@ -53,6 +53,11 @@ type ResubmitItem struct {
 	// MaybeSent marks a failure whose send had an unknown outcome (the
 	// connection or the service timed out): the copy may exist.
 	MaybeSent bool
+	// ExtraCopies counts earlier send attempts of this message's batch whose
+	// outcome was unknown before an attempt succeeded: the target may hold
+	// that many extra copies (duplicate detection drops them when the
+	// message id is kept and the target has it on).
+	ExtraCopies int
 }
 
 // ResubmitProgress counts what a running resubmit has done so far.
@@ -262,13 +267,11 @@ func (r *resubmitRun) sendTo(ctx context.Context, w *resubmitWorker, target stri
 		if batch == nil || len(inside) == 0 {
 			return
 		}
-		if err := sender.SendMessageBatch(sctx, batch, nil); err != nil {
-			cerr := classify("resubmit send", target, err)
-			k := KindOf(cerr)
-			r.fail(w, inside, target, cerr, k == KindCommunication || k == KindTimeout || k == KindUnknown)
+		if extra, err := r.sendBatch(sctx, sender, batch, target); err != nil {
+			r.fail(w, inside, target, err.err, err.maybeSent)
 		} else {
 			r.fanout.observe(target, copies)
-			r.completeAsync(w, inside, target)
+			r.completeAsync(w, inside, target, extra)
 		}
 		batch, inside, copies = nil, nil, nil
 	}
@@ -313,7 +316,13 @@ func (r *resubmitRun) sender(target string) (*azservicebus.Sender, error) {
 	if s, ok := r.senders[target]; ok {
 		return s, nil
 	}
-	s, err := r.ns.client.NewSender(target, nil)
+	// Resubmit sends through the client without SDK retries: sendBatch
+	// retries itself so that it knows when an attempt's outcome was unknown.
+	client := r.ns.sendOnce
+	if client == nil {
+		client = r.ns.client
+	}
+	s, err := client.NewSender(target, nil)
 	if err != nil {
 		return nil, classify("resubmit send", target, err)
 	}
@@ -323,7 +332,7 @@ func (r *resubmitRun) sender(target string) (*azservicebus.Sender, error) {
 
 // completeAsync completes the originals of an accepted batch, several at a
 // time, and records each as moved or as a possible duplicate.
-func (r *resubmitRun) completeAsync(w *resubmitWorker, msgs []*azservicebus.ReceivedMessage, target string) {
+func (r *resubmitRun) completeAsync(w *resubmitWorker, msgs []*azservicebus.ReceivedMessage, target string, extraCopies int) {
 	r.settling.Add(1)
 	go func() {
 		defer r.settling.Done()
@@ -331,7 +340,7 @@ func (r *resubmitRun) completeAsync(w *resubmitWorker, msgs []*azservicebus.Rece
 		dup := make([]bool, len(msgs))
 		var wg sync.WaitGroup
 		for i, rm := range msgs {
-			items[i] = ResubmitItem{SequenceNumber: ptrVal(rm.SequenceNumber), MessageID: rm.MessageID, Target: target}
+			items[i] = ResubmitItem{SequenceNumber: ptrVal(rm.SequenceNumber), MessageID: rm.MessageID, Target: target, ExtraCopies: extraCopies}
 			r.sem <- struct{}{}
 			wg.Add(1)
 			go func() {

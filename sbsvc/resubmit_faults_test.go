@@ -112,6 +112,11 @@ func checkResubmitAccount(t *testing.T, em *emulator.Emulator, ns *Namespace, q 
 			maybe++
 		}
 	}
+	// A batch re-sent after an attempt with an unknown outcome may have
+	// left extra copies; the report counts them.
+	for _, it := range append(append([]ResubmitItem{}, res.Moved...), res.PossibleDuplicates...) {
+		maybe += it.ExtraCopies
+	}
 	// Locks released by the run may still be settling: wait for the counts.
 	var active, dlq int64
 	deadline := time.Now().Add(5 * time.Second)
