@@ -222,6 +222,17 @@ func (s *sessionState) handleDisposition(f *dispositionFrame) {
 		if l.handler == nil || l.finished {
 			continue
 		}
+		s.mu.Lock()
+		detachSent := l.phase == linkDetachSent
+		s.mu.Unlock()
+		if detachSent {
+			// The server has detached this link, so it can no longer
+			// confirm a settlement on it and the client will see the
+			// detach as a failed settle. Applying it anyway would make the
+			// client's retry (through $management) fail with lock lost for
+			// a message that was in fact settled; leave the delivery alone.
+			continue
+		}
 		var state DeliveryState
 		s.c.callHandler(func() { state = l.handler.Disposition(l.pub, it.d.tag, f.State, f.Settled) })
 		if f.Settled {
