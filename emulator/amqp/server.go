@@ -184,6 +184,12 @@ func (s *Server) Conns() []*Conn {
 	defer s.st.mu.Unlock()
 	out := make([]*Conn, 0, len(s.st.conns))
 	for c := range s.st.conns {
+		select {
+		case <-c.done:
+			// Ended; its goroutine has not deregistered it yet.
+			continue
+		default:
+		}
 		out = append(out, c.pub)
 	}
 	return out
