@@ -118,55 +118,54 @@ func (h *handler) entity(q *request) (response, error) {
 }
 
 func (h *handler) putQueue(q *request, name string, d *descIn) (response, error) {
-	props, statusGiven, err := applyDescription(broker.KindQueue, broker.Defaults(broker.KindQueue), d)
-	if err != nil {
-		return response{}, badRequest("%v", err)
-	}
-	if !q.isUpdate() {
-		e, err := h.b.CreateQueue(name, props)
-		if err != nil {
-			return response{}, err
-		}
-		return h.entryResponse(http.StatusCreated, h.queueEntry(q, e)), nil
-	}
-	old, err := h.b.GetQueue(name)
-	if err != nil {
-		return response{}, err
-	}
-	if err := keepImmutable(&props, old.Properties, statusGiven, "Queue"); err != nil {
-		return response{}, err
-	}
-	e, err := h.b.UpdateQueue(name, props)
-	if err != nil {
-		return response{}, err
-	}
-	return h.entryResponse(http.StatusOK, h.queueEntry(q, e)), nil
+	return h.putEntity(q, name, d, putOps{
+		kind: broker.KindQueue, label: "Queue",
+		create: h.b.CreateQueue, update: h.b.UpdateQueue, get: h.b.GetQueue, entry: h.queueEntry,
+	})
 }
 
 func (h *handler) putTopic(q *request, name string, d *descIn) (response, error) {
-	props, statusGiven, err := applyDescription(broker.KindTopic, broker.Defaults(broker.KindTopic), d)
+	return h.putEntity(q, name, d, putOps{
+		kind: broker.KindTopic, label: "Topic",
+		create: h.b.CreateTopic, update: h.b.UpdateTopic, get: h.b.GetTopic, entry: h.topicEntry,
+	})
+}
+
+// putOps are the broker calls and document builder of one entity kind, so
+// queues and topics share one create-or-update path.
+type putOps struct {
+	kind           broker.Kind
+	label          string
+	create, update func(string, broker.Properties) (*broker.EntityInfo, error)
+	get            func(string) (*broker.EntityInfo, error)
+	entry          func(*request, *broker.EntityInfo) entryDoc
+}
+
+// putEntity creates (201) or, with If-Match, updates (200) a queue or topic.
+func (h *handler) putEntity(q *request, name string, d *descIn, ops putOps) (response, error) {
+	props, statusGiven, err := applyDescription(ops.kind, broker.Defaults(ops.kind), d)
 	if err != nil {
 		return response{}, badRequest("%v", err)
 	}
 	if !q.isUpdate() {
-		e, err := h.b.CreateTopic(name, props)
+		e, err := ops.create(name, props)
 		if err != nil {
 			return response{}, err
 		}
-		return h.entryResponse(http.StatusCreated, h.topicEntry(q, e)), nil
+		return h.entryResponse(http.StatusCreated, ops.entry(q, e)), nil
 	}
-	old, err := h.b.GetTopic(name)
+	old, err := ops.get(name)
 	if err != nil {
 		return response{}, err
 	}
-	if err := keepImmutable(&props, old.Properties, statusGiven, "Topic"); err != nil {
+	if err := keepImmutable(&props, old.Properties, statusGiven, ops.label); err != nil {
 		return response{}, err
 	}
-	e, err := h.b.UpdateTopic(name, props)
+	e, err := ops.update(name, props)
 	if err != nil {
 		return response{}, err
 	}
-	return h.entryResponse(http.StatusOK, h.topicEntry(q, e)), nil
+	return h.entryResponse(http.StatusOK, ops.entry(q, e)), nil
 }
 
 // keepImmutable applies the update rules the service enforces: an update is a
