@@ -63,6 +63,7 @@ func (h *handler) attachReceiver(ctx context.Context, l *amqp.Link, path string)
 		wake: make(chan struct{}, 1),
 		quit: make(chan struct{}),
 	}
+	rl.completeSent = rl.completeSentDelivery
 	if id, ok := recv.SessionID(); ok {
 		rl.session = &id
 		src := *l.Source
@@ -159,6 +160,11 @@ type receiverLink struct {
 	deliverID uint64          // tag counter for receive-and-delete deliveries
 	enc       deliveryEncoder // reused for every delivery (under sendMu)
 	idTag     [8]byte
+	// The receive-and-delete delivery being sent and the callback that
+	// completes it once its frames are out (bound once: no closure per
+	// delivery). Both under sendMu.
+	sentToken    [16]byte
+	completeSent func()
 }
 
 // Flow implements amqp.LinkHandler: start the pump on the first credit and
@@ -285,11 +291,18 @@ func (r *receiverLink) deliverOne() bool {
 	// encoder's memory is free again when it returns.
 	payload, err := r.enc.encode(d.Message, lock)
 	if err == nil {
-		err = r.link.Send(amqp.OutgoingDelivery{
-			Tag:     tag,
-			Payload: payload,
-			Settled: r.mode == broker.ReceiveAndDelete,
-		})
+		out := amqp.OutgoingDelivery{Tag: tag, Payload: payload}
+		if r.mode == broker.ReceiveAndDelete {
+			// Sent settled: the receive is done once the frames are out,
+			// and it is finished before a detach reply can follow them. A
+			// lock lost meanwhile (the link was slower than the lock
+			// duration) means the message went back to the queue and may
+			// be delivered again.
+			out.Settled = true
+			r.sentToken = d.LockToken
+			out.Sent = r.completeSent
+		}
+		err = r.link.Send(out)
 	}
 	if err != nil {
 		// Taken but never sent: give it back.
@@ -300,17 +313,17 @@ func (r *receiverLink) deliverOne() bool {
 		}
 		return false
 	}
-	if r.mode == broker.ReceiveAndDelete {
-		// Sent settled: the receive is done. A lock lost meanwhile (the
-		// link was slower than the lock duration) means the message went
-		// back to the queue and may be delivered again.
-		if err := em.Broker.Complete(d.LockToken); err != nil {
-			em.log.Debug("completing a receive-and-delete delivery", "path", r.path, "err", err)
-		}
-	}
 	em.stats.timed(start)
 	em.stats.deliveries.Add(1)
 	return true
+}
+
+// completeSentDelivery finishes the receive-and-delete delivery in
+// sentToken (sendMu held by deliverOne).
+func (r *receiverLink) completeSentDelivery() {
+	if err := r.h.em.Broker.Complete(r.sentToken); err != nil {
+		r.h.em.log.Debug("completing a receive-and-delete delivery", "path", r.path, "err", err)
+	}
 }
 
 // Transfer is never expected on a link the client receives on.

@@ -105,6 +105,12 @@ type OutgoingDelivery struct {
 	Format  uint32
 	Payload []byte // the encoded message; split into frames as needed
 	Settled bool
+	// Sent, when set, runs once every frame of the delivery is written and
+	// before any later frame of the session (a detach reply, say) can be.
+	// A receive-and-delete server removes the message there, so a client
+	// that closes its link and then counts the queue never sees a message
+	// both delivered and still queued. It must not block or use the session.
+	Sent func()
 }
 
 // Role is the role of a link end as in the attach frame.

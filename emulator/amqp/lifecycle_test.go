@@ -258,3 +258,42 @@ func TestOnFrameDropsConnection(t *testing.T) {
 	}
 	checkOtherConnection(t, addr)
 }
+
+// Sent runs once for a delivery whose frames were written and never for one
+// that Send refused (the ordering against a detach reply is covered by the
+// emulator's TestReceiveAndDeleteCloseWhileDelivering).
+func TestSendSentCallback(t *testing.T) {
+	b := newMemBroker(t)
+	addr := testServer(t, &Server{Handler: b})
+	c := dial(t, addr, nil)
+	s := newSession(t, c)
+	rcv, err := s.NewReceiver(ctxT(t), "q", &goamqp.ReceiverOptions{Credit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := recv(t, b.attached, "receiver attach")
+	calls := 0
+	if err := l.Send(OutgoingDelivery{Payload: encodeBody(t, []byte("x")), Sent: func() { calls++ }}); !errors.Is(err, ErrNoCredit) {
+		t.Fatalf("Send without credit: %v", err)
+	}
+	if calls != 0 {
+		t.Fatal("Sent ran for a delivery that was never written")
+	}
+	if err := rcv.IssueCredit(1); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for l.Credit() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if err := l.Send(OutgoingDelivery{Settled: true, Payload: encodeBody(t, []byte("x")), Sent: func() { calls++ }}); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Fatalf("Sent ran %d times, want 1", calls)
+	}
+	msg, err := rcv.Receive(ctxT(t), nil)
+	if err != nil || string(msg.GetData()) != "x" {
+		t.Fatalf("receive: %v %v", msg, err)
+	}
+}

@@ -109,5 +109,8 @@ func (l *Link) Send(d OutgoingDelivery) error {
 			return ErrLinkClosed
 		}
 	}
+	if d.Sent != nil {
+		d.Sent()
+	}
 	return nil
 }
