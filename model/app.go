@@ -26,7 +26,18 @@ type App struct {
 	showHelp bool
 	spin     spinner.Model
 	spinning bool
+	toast    *shownToast
 }
+
+// shownToast is the notice on screen and its number (to expire only it).
+type shownToast struct {
+	id   uint64
+	kind ui.ToastKind
+	text string
+}
+
+// toastFor is how long a notice stays.
+const toastFor = 4 * time.Second
 
 // New builds the App on the namespaces view.
 func New(opts Options) *App {
@@ -92,19 +103,36 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		a.spin, cmd = a.spin.Update(msg)
 		return a, cmd
+	case toastMsg:
+		id := a.sh.nextID()
+		a.toast = &shownToast{id: id, kind: msg.kind, text: msg.text}
+		return a, tea.Tick(toastFor, func(time.Time) tea.Msg { return toastExpiredMsg{id: id} })
+	case toastExpiredMsg:
+		if a.toast != nil && a.toast.id == msg.id {
+			a.toast = nil
+		}
+		return a, nil
 	case targeted:
 		for _, v := range a.stack {
 			if v.id() == msg.target() {
 				cmd, nav := v.update(msg)
-				return a, a.withSpinner(tea.Batch(cmd, a.navigate(nav)))
+				return a, a.withSpinner(tea.Batch(cmd, a.navigate(v, nav)))
 			}
 		}
 		return a, nil // the view was left: drop the stale result
+	case broadcast:
+		var cmds []tea.Cmd
+		for _, v := range a.stack {
+			cmd, _ := v.update(msg) // a broadcast never navigates
+			cmds = append(cmds, cmd)
+		}
+		return a, a.withSpinner(tea.Batch(cmds...))
 	case tea.KeyPressMsg:
 		return a, a.withSpinner(a.key(msg))
 	}
-	cmd, nav := a.top().update(msg)
-	return a, a.withSpinner(tea.Batch(cmd, a.navigate(nav)))
+	top := a.top()
+	cmd, nav := top.update(msg)
+	return a, a.withSpinner(tea.Batch(cmd, a.navigate(top, nav)))
 }
 
 func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -121,21 +149,45 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	case ui.TooSmall(a.width, a.height) && a.width > 0:
 		return nil // nothing is visible to act on
 	case key.Matches(msg, k.Back):
-		// Esc cancels the top view's work; above the root it also leaves.
-		a.top().cancel()
+		// Esc cancels the top view's work; above the root it also leaves,
+		// unless the view holds something it must ask about first.
+		top := a.top()
+		if g, ok := top.(leaveGuard); ok {
+			if cmd, leave := g.beforeLeave(); !leave {
+				return cmd
+			}
+		}
+		top.cancel()
 		if len(a.stack) == 1 {
 			return nil
 		}
 		a.stack = a.stack[:len(a.stack)-1]
 		return nil
 	}
-	cmd, nav := a.top().update(msg)
-	return tea.Batch(cmd, a.navigate(nav))
+	top := a.top()
+	cmd, nav := top.update(msg)
+	return tea.Batch(cmd, a.navigate(top, nav))
 }
 
-func (a *App) navigate(nav *navigation) tea.Cmd {
-	if nav == nil || nav.push == nil {
+// navigate applies what view from asked for: pop from (and anything
+// above it), then push.
+func (a *App) navigate(from view, nav *navigation) tea.Cmd {
+	if nav == nil {
 		return nil
+	}
+	if nav.pop {
+		for i := len(a.stack) - 1; i > 0; i-- {
+			if a.stack[i] == from {
+				for _, v := range a.stack[i:] {
+					v.cancel()
+				}
+				a.stack = a.stack[:i]
+				break
+			}
+		}
+	}
+	if nav.push == nil {
+		return nav.cmd
 	}
 	nav.push.setSize(a.bodyWidth(), a.bodyHeight())
 	a.stack = append(a.stack, nav.push)
@@ -192,11 +244,30 @@ func (a *App) render() string {
 	} else {
 		body = a.top().render()
 	}
+	body = fitLines(body, a.bodyWidth(), a.bodyHeight())
+	if a.toast != nil {
+		body = overlayBottom(body, st.Toast(a.toast.kind, a.toast.text, min(a.width, 80)))
+	}
 	return strings.Join([]string{
 		ui.Fit(st.Breadcrumbs(crumbs, a.width), a.width),
-		fitLines(body, a.bodyWidth(), a.bodyHeight()),
+		body,
 		a.statusBar(),
 	}, "\n")
+}
+
+// overlayBottom replaces the last lines of body with box's lines (a toast
+// over the bottom of the view), keeping the line count.
+func overlayBottom(body, box string) string {
+	if box == "" {
+		return body
+	}
+	lines := strings.Split(body, "\n")
+	boxLines := strings.Split(box, "\n")
+	if len(boxLines) > len(lines) {
+		return body
+	}
+	copy(lines[len(lines)-len(boxLines):], boxLines)
+	return strings.Join(lines, "\n")
 }
 
 func (a *App) helpGroups() []ui.HelpGroup {

@@ -74,6 +74,10 @@ func (c *seqConn) Peek(_ context.Context, ref sbsvc.EntityRef, from int64, max i
 
 func (c *seqConn) Close(context.Context) error { return nil }
 
+func (c *seqConn) ListRules(context.Context, string, string) ([]sbsvc.Rule, error) { return nil, nil }
+
+func (c *seqConn) ListSessions(context.Context, sbsvc.EntityRef) ([]string, error) { return nil, nil }
+
 func benchOptions(conn Conn) Options {
 	return Options{
 		Targets: []Target{fakeTarget("bench", conn)},

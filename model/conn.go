@@ -14,9 +14,15 @@ type Conn interface {
 	Info() sbsvc.NamespaceInfo
 	ListEntities(ctx context.Context) (sbsvc.Listing, error)
 	ListSubscriptions(ctx context.Context, topic string) ([]sbsvc.Entity, error)
+	ListRules(ctx context.Context, topic, subscription string) ([]sbsvc.Rule, error)
+	ListSessions(ctx context.Context, ref sbsvc.EntityRef) ([]string, error)
 	Peek(ctx context.Context, ref sbsvc.EntityRef, from int64, max int) (sbsvc.Page, error)
 	Close(ctx context.Context) error
 }
+
+// The write actions need more of the namespace than browsing does; they
+// ask for it with a type assertion to their own interface, so the
+// browsing fakes stay small.
 
 // Target is one row of the namespaces view: what to show before the
 // namespace is connected, and how to connect it (called inside a tea.Cmd,

@@ -24,6 +24,9 @@ type fakeConn struct {
 	peeks   int
 	listErr error
 	closed  bool
+	// rules by "topic/subscription"; sessions for any session entity.
+	rules    map[string][]sbsvc.Rule
+	sessions []string
 }
 
 func (f *fakeConn) Info() sbsvc.NamespaceInfo { return sbsvc.NamespaceInfo{Name: "fake"} }
@@ -51,6 +54,18 @@ func (f *fakeConn) Peek(_ context.Context, ref sbsvc.EntityRef, from int64, max 
 		p.Next = out[len(out)-1].SequenceNumber + 1
 	}
 	return p, nil
+}
+
+func (f *fakeConn) ListRules(_ context.Context, topic, sub string) ([]sbsvc.Rule, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.rules[topic+"/"+sub], nil
+}
+
+func (f *fakeConn) ListSessions(context.Context, sbsvc.EntityRef) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sessions, nil
 }
 
 func (f *fakeConn) Close(context.Context) error { f.closed = true; return nil }

@@ -30,11 +30,50 @@ type view interface {
 	refreshedAt() time.Time
 }
 
-// navigation is what a view asks the App to do with the stack.
+// navigation is what a view asks the App to do with the stack: push a view
+// on top (a drill-down, a dialog, a progress view), or pop itself first and
+// then push (replace: a confirmation becoming a progress view), or just pop.
 type navigation struct {
 	push view
 	cmd  tea.Cmd // the pushed view's first load
+	pop  bool    // remove the asking view (and anything above it) first
 }
+
+// leaveGuard is implemented by views that must not be left silently (locks
+// held): the App calls beforeLeave on Esc; when it returns ok=false the view
+// stays and cmd runs (typically it opens a question). Views leave for good
+// through a navigation with pop.
+type leaveGuard interface {
+	beforeLeave() (cmd tea.Cmd, ok bool)
+}
+
+// broadcast is implemented by messages every view on the stack should see
+// (an entity changed: its counts and rows are stale everywhere).
+type broadcast interface{ broadcast() }
+
+// entityChangedMsg tells every view that a write changed an entity, so
+// lists reload and counts refresh.
+type entityChangedMsg struct {
+	Path string // the entity's path, as EntityRef.Path() without sub-queue
+}
+
+func (entityChangedMsg) broadcast() {}
+
+// toastMsg shows a transient notice above the status bar for a few seconds.
+// Any view may return it from a tea.Cmd, or call toast().
+type toastMsg struct {
+	kind ui.ToastKind
+	text string
+}
+
+// toast makes a tea.Cmd that shows a notice.
+func toast(kind ui.ToastKind, format string, args ...any) tea.Cmd {
+	text := fmt.Sprintf(format, args...)
+	return func() tea.Msg { return toastMsg{kind: kind, text: text} }
+}
+
+// toastExpiredMsg removes the toast numbered id if it is still showing.
+type toastExpiredMsg struct{ id uint64 }
 
 // targeted is implemented by result messages: the id of the view that
 // asked. A result whose view is no longer on the stack is dropped.
