@@ -44,7 +44,10 @@ func New(opts Options) *App {
 	sh := &shared{
 		keys: DefaultKeyMap(), styles: opts.Styles, now: opts.Now,
 		timeout: opts.Timeout, connectTimeout: opts.ConnectTimeout,
-		readOnly: opts.ReadOnly, pageSize: opts.PageSize,
+		readOnly: opts.ReadOnly, pageSize: opts.PageSize, after: opts.After,
+	}
+	if sh.after == nil {
+		sh.after = tea.Tick
 	}
 	if opts.Keys != nil {
 		sh.keys = *opts.Keys
@@ -106,7 +109,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case toastMsg:
 		id := a.sh.nextID()
 		a.toast = &shownToast{id: id, kind: msg.kind, text: msg.text}
-		return a, tea.Tick(toastFor, func(time.Time) tea.Msg { return toastExpiredMsg{id: id} })
+		return a, a.sh.after(toastFor, func(time.Time) tea.Msg { return toastExpiredMsg{id: id} })
 	case toastExpiredMsg:
 		if a.toast != nil && a.toast.id == msg.id {
 			a.toast = nil

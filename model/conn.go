@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/sbx-tui/sbx/sbsvc"
 	"github.com/sbx-tui/sbx/ui"
 )
@@ -75,6 +77,9 @@ type Options struct {
 	Keys           *KeyMap    // nil = DefaultKeyMap()
 	Styles         *ui.Styles // nil = dark, colour
 	Now            func() time.Time
+	// After schedules a timer message (toast expiry, lock countdown ticks,
+	// auto-refresh); nil = tea.Tick. Tests replace it to fire timers by hand.
+	After func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 	// PageSize is how many messages one peek asks for; 0 = 100.
 	PageSize int
 }
@@ -90,6 +95,7 @@ type shared struct {
 	readOnly       bool
 	pageSize       int
 	seq            uint64
+	after          func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 }
 
 // nextID numbers views and requests; results carry it so a late answer

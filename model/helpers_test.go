@@ -112,17 +112,82 @@ type harness struct {
 	t    *testing.T
 	app  *App
 	quit bool
+
+	mu     sync.Mutex // the clock is read from tea.Cmds
+	clock  time.Time
+	timers []pendingTimer
+}
+
+type pendingTimer struct {
+	at time.Time
+	fn func(time.Time) tea.Msg
 }
 
 func newHarness(t *testing.T, targets ...Target) *harness {
 	t.Helper()
-	app := New(Options{Targets: targets, Styles: ui.NewStyles(true, true),
-		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }})
-	h := &harness{t: t, app: app}
+	return newHarnessWith(t, Options{Targets: targets})
+}
+
+// newHarnessWith builds the App from opts with the harness's fake clock
+// (2026-01-02 03:04:05 UTC, moved only by advance) and timers that fire
+// only when advance passes them. Styles default to dark without colour.
+func newHarnessWith(t *testing.T, opts Options) *harness {
+	t.Helper()
+	h := &harness{t: t, clock: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	if opts.Styles == nil {
+		opts.Styles = ui.NewStyles(true, true)
+	}
+	opts.Now = h.now
+	opts.After = h.after
+	app := New(opts)
+	h.app = app
 	t.Cleanup(func() { app.Close(context.Background()) })
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	h.run(app.Init())
 	return h
+}
+
+func (h *harness) now() time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.clock
+}
+
+// after records a timer instead of sleeping.
+func (h *harness) after(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+	h.mu.Lock()
+	h.timers = append(h.timers, pendingTimer{at: h.clock.Add(d), fn: fn})
+	h.mu.Unlock()
+	return nil
+}
+
+// advance moves the fake clock by d and fires, in time order, every timer
+// that falls due (timers they schedule fire too when due).
+func (h *harness) advance(d time.Duration) {
+	h.mu.Lock()
+	end := h.clock.Add(d)
+	h.mu.Unlock()
+	for {
+		h.mu.Lock()
+		best := -1
+		for i, tm := range h.timers {
+			if !tm.at.After(end) && (best < 0 || tm.at.Before(h.timers[best].at)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			h.clock = end
+			h.mu.Unlock()
+			return
+		}
+		tm := h.timers[best]
+		h.timers = append(h.timers[:best], h.timers[best+1:]...)
+		if tm.at.After(h.clock) {
+			h.clock = tm.at
+		}
+		h.mu.Unlock()
+		h.send(tm.fn(tm.at))
+	}
 }
 
 func (h *harness) run(cmd tea.Cmd) {
@@ -201,3 +266,30 @@ func (h *harness) mustSee(parts ...string) {
 }
 
 var errRefused = &sbsvc.Error{Kind: sbsvc.KindAuthorisation, Op: "connect", Cause: errors.New("401 unauthorized"), Remedy: sbsvc.KindAuthorisation.Remedy()}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func splitLines(s string) []string { return strings.Split(s, "\n") }
+
+// stubView is a minimal view for App plumbing tests.
+type stubView struct {
+	vid       uint64
+	cancelled bool
+}
+
+func (s *stubView) id() uint64                            { return s.vid }
+func (s *stubView) crumb() string                         { return "stub" }
+func (s *stubView) setSize(int, int)                      {}
+func (s *stubView) update(tea.Msg) (tea.Cmd, *navigation) { return nil, nil }
+func (s *stubView) render() string                        { return "stub view" }
+func (s *stubView) busy() bool                            { return false }
+func (s *stubView) cancel()                               { s.cancelled = true }
+func (s *stubView) refreshedAt() time.Time                { return time.Time{} }
+
+type guardedView struct {
+	stubView
+	allow bool
+	asked int
+}
+
+func (g *guardedView) beforeLeave() (tea.Cmd, bool) { g.asked++; return nil, g.allow }

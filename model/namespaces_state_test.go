@@ -15,10 +15,11 @@ import (
 // connection arrives: the table caches rendered rows, so the state change
 // has to invalidate them.
 func TestNamespaceRowShowsConnectedAfterConnecting(t *testing.T) {
+	h := &harness{t: t, clock: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	app := New(Options{Targets: []Target{fakeTarget("alpha", newFake())}, Styles: ui.NewStyles(true, true),
-		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }})
+		Now: h.now, After: h.after})
+	h.app = app
 	t.Cleanup(func() { app.Close(context.Background()) })
-	h := &harness{t: t, app: app}
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	connect := app.Init() // marks the row connecting and returns the work
 	if s := h.screen(); !strings.Contains(s, "connecting") {
