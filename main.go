@@ -78,6 +78,9 @@ TUI flags:
   --read-only            read-only mode for every namespace
   --config PATH          the config file of namespaces
   --no-demo              do not offer the embedded demo namespace
+  --keys PATH            key overrides file (default: <user config dir>/sbx/keys.json)
+  --debug FILE           write a debug log to FILE (secrets redacted)
+  --no-mouse             leave the mouse to the terminal (its own text selection)
 
 Run "sbx emulator -h" for the emulator's flags.
 `)

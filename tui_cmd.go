@@ -35,6 +35,9 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 	fset.BoolVar(&flags.ReadOnly, "read-only", false, "read-only mode for every namespace")
 	configPath := fset.String("config", "", "config file (default: the user config directory's sbx/config.json)")
 	noDemo := fset.Bool("no-demo", false, "do not offer the embedded demo namespace")
+	debugPath := fset.String("debug", "", "write a debug log (secrets redacted) to this file")
+	keysPath := fset.String("keys", "", "key overrides file (default: the user config directory's sbx/keys.json)")
+	noMouse := fset.Bool("no-mouse", false, "leave the mouse to the terminal (its own text selection)")
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sbx [flags]\n\nOpens the terminal UI.\n\nFlags:")
 		fset.PrintDefaults()
@@ -48,15 +51,43 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 	if fset.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fset.Arg(0))}
 	}
-	targets, selected, err := tuiTargets(*configPath, flags, !*noDemo)
+	keys, err := tuiKeys(*keysPath)
 	if err != nil {
 		return err
 	}
+	logger := slog.New(slog.DiscardHandler)
+	if *debugPath != "" {
+		dl, err := sbsvc.OpenDebugLog(*debugPath, false)
+		if err != nil {
+			return fmt.Errorf("--debug: %w", err)
+		}
+		defer dl.Close()
+		logger = dl.Logger
+	}
+	if *configPath == "" {
+		if p, err := sbsvc.DefaultConfigPath(); err == nil {
+			*configPath = p
+		}
+	}
+	connectOpts := sbsvc.ConnectOptions{Logger: logger}
+	targets, selected, err := tuiTargets(*configPath, flags, !*noDemo, connectOpts)
+	if err != nil {
+		return err
+	}
+	logger.Info("sbx starting", "version", version, "namespaces", len(targets), "read_only", flags.ReadOnly, "config", *configPath)
 	app := model.New(model.Options{
 		Targets: targets, Selected: selected, ReadOnly: flags.ReadOnly,
-		Styles: ui.NewStyles(true, ui.NoColorFromEnv(os.Getenv)),
+		// Dark until the terminal answers the background query; the App
+		// then switches to the light palette if need be.
+		Styles:     ui.NewStyles(true, ui.NoColorFromEnv(os.Getenv)),
+		Keys:       keys,
+		ConfigPath: *configPath, ConnectOptions: connectOpts,
+		NoMouse: *noMouse,
 	})
-	_, runErr := tea.NewProgram(app).Run()
+	prog := tea.NewProgram(app)
+	app.SetProgram(prog.Send)
+	_, runErr := prog.Run()
+	logger.Info("sbx exiting", "error", runErr)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	app.Close(ctx)
@@ -69,7 +100,7 @@ func runTUI(args []string, stdout, stderr io.Writer) error {
 // tuiTargets gathers the namespaces: the demo, then the config file's,
 // the environment's and the command line's. A namespace named by a flag
 // starts selected.
-func tuiTargets(configPath string, flags sbsvc.Flags, demo bool) ([]model.Target, int, error) {
+func tuiTargets(configPath string, flags sbsvc.Flags, demo bool, opts sbsvc.ConnectOptions) ([]model.Target, int, error) {
 	if configPath == "" {
 		if p, err := sbsvc.DefaultConfigPath(); err == nil {
 			configPath = p
@@ -81,10 +112,9 @@ func tuiTargets(configPath string, flags sbsvc.Flags, demo bool) ([]model.Target
 	}
 	var targets []model.Target
 	if demo {
-		targets = append(targets, demoTarget())
+		targets = append(targets, demoTarget(opts.Logger))
 	}
 	selected := 0
-	opts := sbsvc.ConnectOptions{}
 	for _, src := range sources {
 		if flags.ReadOnly {
 			src.ReadOnly = true
@@ -100,7 +130,10 @@ func tuiTargets(configPath string, flags sbsvc.Flags, demo bool) ([]model.Target
 // demoTarget is the embedded demo namespace: an in-process emulator on
 // free loopback ports, seeded through the SDK, started only when the TUI
 // connects it (inside a tea.Cmd).
-func demoTarget() model.Target {
+func demoTarget(logger *slog.Logger) model.Target {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	return model.Target{
 		Name: "sbx-demo", Endpoint: "embedded emulator (loopback)", Auth: "emulator", Demo: true,
 		Connect: func(ctx context.Context) (model.Conn, error) {
@@ -108,7 +141,7 @@ func demoTarget() model.Target {
 			em, err := emulator.Start(context.Background(), emulator.Config{
 				AMQPAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
 				Entities: emulator.DemoConfig(),
-				Logger:   slog.New(slog.DiscardHandler),
+				Logger:   logger.With("component", "emulator"),
 			})
 			if err != nil {
 				return nil, err
@@ -117,10 +150,10 @@ func demoTarget() model.Target {
 				_ = em.Close()
 				return nil, err
 			}
-			ns, err := sbsvc.Connect(ctx, sbsvc.Source{
+			ns, err := sbsvc.ConnectWithOptions(ctx, sbsvc.Source{
 				Name: "sbx-demo", Origin: "demo", Auth: sbsvc.AuthConnectionString,
 				ConnectionString: em.ConnectionString, AdminEndpoint: em.HTTPAddr,
-			})
+			}, sbsvc.ConnectOptions{Logger: logger})
 			if err != nil {
 				_ = em.Close()
 				return nil, err
@@ -139,4 +172,19 @@ type demoConn struct {
 func (c demoConn) Close(ctx context.Context) error {
 	err := c.Namespace.Close(ctx)
 	return errors.Join(err, c.em.Close())
+}
+
+// tuiKeys loads the key overrides: --keys names a file that must exist;
+// otherwise the user config directory's sbx/keys.json is used if present.
+func tuiKeys(path string) (*model.KeyMap, error) {
+	explicit := path != ""
+	if !explicit {
+		p, err := defaultKeysPath()
+		if err != nil {
+			km := model.DefaultKeyMap()
+			return &km, nil
+		}
+		path = p
+	}
+	return loadKeyMap(path, explicit)
 }

@@ -62,7 +62,8 @@ func fillQueue(tb testing.TB, s *azservicebus.Sender, n int) {
 // sides used, emulator-ns/msg and client-ns/msg their CPU per message, and
 // background-%cpu the GC and scavenger work neither side can be charged
 // with (as a share of the whole). The timed runs are profiled too; untimed
-// runs are added until profiledRuns runs give enough samples.
+// runs are added until there are profiledRuns runs with minProfiledCPU of
+// samples between them.
 func benchRun(b *testing.B, perOp int, setup func(), op func()) {
 	b.Helper()
 	var elapsed time.Duration
@@ -84,7 +85,7 @@ func benchRun(b *testing.B, perOp int, setup func(), op func()) {
 		b.StopTimer()
 		elapsed += time.Since(t0)
 	}
-	for runs < profiledRuns && profiled {
+	for profiled && (runs < profiledRuns || time.Duration(total.emulator+total.client) < minProfiledCPU) {
 		setup()
 		runtime.GC()
 		profile()

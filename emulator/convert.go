@@ -61,15 +61,21 @@ func annotationKey(k any) (string, bool) {
 }
 
 // decodeTransfer turns one client transfer into the messages it carries: one
-// message, or each data section of a batch. Decoding aliases payload (which
-// the engine reuses): toBrokerMessage makes the one copy of each body.
+// message, or each data section of a batch. payload is the engine's (reused
+// after the call), so it is copied once, whole, and the stored messages'
+// wire sections alias that copy: a batch of a few hundred messages then
+// costs one allocation instead of one per message (its message structs
+// likewise). The price is that memory is given back per batch, not per
+// message: a message kept long (deferred, dead-lettered) keeps its whole
+// batch alive, at most the link's max message size plus the structs.
 func decodeTransfer(format uint32, payload []byte) ([]*broker.Message, error) {
-	env, err := amqp.DecodeMessageRaw(payload)
+	owned := append([]byte(nil), payload...) // no zeroing: append copies into fresh memory
+	env, err := amqp.DecodeMessageRaw(owned)
 	if err != nil {
 		return nil, err
 	}
 	if format != amqp.MessageFormatBatch {
-		m, err := toBrokerMessage(env, format)
+		m, err := toOwnedBrokerMessage(env, format)
 		if err != nil {
 			return nil, err
 		}
@@ -79,26 +85,49 @@ func decodeTransfer(format uint32, payload []byte) ([]*broker.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	msgs := make([]*broker.Message, 0, len(sections))
-	var inner amqp.Message // reused: toBrokerMessage keeps nothing of it
+	msgs := make([]*broker.Message, len(sections))
+	// The batch's message structs come in one allocation too, like its
+	// bytes, and are released with them.
+	structs := make([]broker.Message, len(sections))
+	var inner amqp.Message // reused: convertMessage keeps nothing of it
 	for i, s := range sections {
 		if err := amqp.DecodeMessageRawInto(&inner, s); err != nil {
 			return nil, fmt.Errorf("batch message %d: %w", i, err)
 		}
-		m, err := toBrokerMessage(&inner, 0)
-		if err != nil {
+		msgs[i] = &structs[i]
+		if err := convertMessage(msgs[i], &inner, 0, true); err != nil {
 			return nil, fmt.Errorf("batch message %d: %w", i, err)
 		}
-		msgs = append(msgs, m)
 	}
 	return msgs, nil
 }
 
 // toBrokerMessage converts a decoded AMQP message into the broker's form.
 // The sender's annotations are kept as *amqp.Map (minus the keys the broker
-// owns); body and footer stay encoded.
+// owns); body and footer stay encoded, copied out of m (which may alias a
+// buffer that is reused).
 func toBrokerMessage(m *amqp.Message, format uint32) (*broker.Message, error) {
-	bm := &broker.Message{Format: format}
+	bm := new(broker.Message)
+	if err := convertMessage(bm, m, format, false); err != nil {
+		return nil, err
+	}
+	return bm, nil
+}
+
+// toOwnedBrokerMessage is toBrokerMessage for a message decoded from a
+// buffer nobody changes or reuses: the stored wire sections alias it.
+func toOwnedBrokerMessage(m *amqp.Message, format uint32) (*broker.Message, error) {
+	bm := new(broker.Message)
+	if err := convertMessage(bm, m, format, true); err != nil {
+		return nil, err
+	}
+	return bm, nil
+}
+
+// convertMessage fills bm, a zero message, from m; owned says whether m's
+// buffer may be aliased (see toOwnedBrokerMessage).
+func convertMessage(bm *broker.Message, m *amqp.Message, format uint32, owned bool) error {
+	bm.Format = format
 	if h := m.Header; h != nil {
 		bm.Durable = h.Durable
 		bm.Priority = h.Priority
@@ -124,7 +153,7 @@ func toBrokerMessage(m *amqp.Message, format uint32) (*broker.Message, error) {
 	}
 	ann, err := senderAnnotations(m.MessageAnnotations, bm)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if ann != nil {
 		bm.Annotations = ann
@@ -135,15 +164,14 @@ func toBrokerMessage(m *amqp.Message, format uint32) (*broker.Message, error) {
 	if m.ApplicationProperties.Len() > 0 {
 		props, err := mapToProps(m.ApplicationProperties)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		bm.ApplicationProperties = props
 	}
-	// The one copy of what is kept: m's may alias a buffer that is reused.
-	if err := keepWireSections(bm, m); err != nil {
-		return nil, err
+	if err := keepWireSections(bm, m, owned); err != nil {
+		return err
 	}
-	return bm, nil
+	return nil
 }
 
 // senderAnnotations copies the sender's message annotations, lifting the

@@ -21,20 +21,21 @@ import (
 // growing to reach the id's field.
 const assignedIDRoom = 48
 
-// keepWireSections makes the one copy of the sections bm keeps in wire
-// form, in one allocation: the properties section (encoded afresh, with the
-// id the broker would assign, when the sender gave no message id), the
-// application-properties section when it maps one-to-one onto
-// bm.ApplicationProperties, then the body and footer (bm.Body). m may alias
-// a reused buffer; bm does not afterwards.
-func keepWireSections(bm *broker.Message, m *amqp.Message) error {
+// keepWireSections keeps the sections bm stores in wire form: the
+// properties section (encoded afresh, with the id the broker would assign,
+// when the sender gave no message id), the application-properties section
+// when it maps one-to-one onto bm.ApplicationProperties, then the body and
+// footer (bm.Body). When m may alias a reused buffer (owned is false) they
+// are copied, in one allocation; when its buffer is owned they alias it
+// wherever they can be sliced from it as they are.
+func keepWireSections(bm *broker.Message, m *amqp.Message, owned bool) error {
 	appProps := m.EncodedApplicationProperties
 	if !sameAsProps(m.ApplicationProperties, bm.ApplicationProperties) {
 		appProps = nil
 	}
 	props := m.EncodedProperties
 	if bm.MessageID != nil && m.EncodedBare != nil {
-		keepBare(bm, m, appProps != nil)
+		keepBare(bm, m, appProps != nil, owned)
 		return nil
 	}
 	size := len(props) + len(appProps) + len(m.Body) + len(m.Footer)
@@ -73,12 +74,16 @@ func keepWireSections(bm *broker.Message, m *amqp.Message) error {
 }
 
 // keepBare is keepWireSections for a message whose kept sections lie back
-// to back in m.EncodedBare: one append copies them all (into memory that is
-// not zeroed first, unlike a make followed by copies) and the sections are
-// sliced from the copy. keepAppProps is false when the broker's map must be
-// encoded afresh; its old wire form is then copied along unused.
-func keepBare(bm *broker.Message, m *amqp.Message, keepAppProps bool) {
-	buf := append([]byte(nil), m.EncodedBare...)
+// to back in m.EncodedBare: the sections are sliced from it when it is
+// owned, else from one copy made by an append (into memory that is not
+// zeroed first, unlike a make followed by copies). keepAppProps is false
+// when the broker's map must be encoded afresh; its old wire form is then
+// kept along unused.
+func keepBare(bm *broker.Message, m *amqp.Message, keepAppProps, owned bool) {
+	buf := m.EncodedBare
+	if !owned {
+		buf = append([]byte(nil), buf...)
+	}
 	end := len(buf)
 	p := len(m.EncodedProperties)
 	a := p + len(m.EncodedApplicationProperties)

@@ -7,12 +7,14 @@ package model
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/sbx-tui/sbx/sbsvc"
 	"github.com/sbx-tui/sbx/ui"
 )
 
@@ -27,6 +29,11 @@ type App struct {
 	spin     spinner.Model
 	spinning bool
 	toast    *shownToast
+	jump     *jumpPrompt // the `:` prompt, when open
+	noMouse  bool
+
+	sendMu sync.Mutex // send is set by main while timers may read it
+	send   func(tea.Msg)
 }
 
 // shownToast is the notice on screen and its number (to expire only it).
@@ -45,9 +52,15 @@ func New(opts Options) *App {
 		keys: DefaultKeyMap(), styles: opts.Styles, now: opts.Now,
 		timeout: opts.Timeout, connectTimeout: opts.ConnectTimeout,
 		readOnly: opts.ReadOnly, pageSize: opts.PageSize, after: opts.After,
+		configPath: opts.ConfigPath, targetFor: opts.TargetFor,
 	}
+	if sh.targetFor == nil {
+		co := opts.ConnectOptions
+		sh.targetFor = func(src sbsvc.Source) Target { return SourceTarget(src, co) }
+	}
+	a := &App{sh: sh, noMouse: opts.NoMouse}
 	if sh.after == nil {
-		sh.after = tea.Tick
+		sh.after = a.timer
 	}
 	if opts.Keys != nil {
 		sh.keys = *opts.Keys
@@ -68,13 +81,48 @@ func New(opts Options) *App {
 		sh.pageSize = 100
 	}
 	ns := newNamespacesView(sh, opts.Targets, opts.Selected)
-	return &App{sh: sh, stack: []view{ns}, ns: ns, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+	a.stack, a.ns = []view{ns}, ns
+	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	return a
+}
+
+// SetProgram gives the App the running program's Send, which its timers
+// (toast expiry, auto-refresh, the age clock, lock countdowns) deliver
+// through when Options.After is nil. Without it those timers never fire:
+// code that drives the App by hand without a program (benchmarks) must
+// not block on a sleeping command.
+func (a *App) SetProgram(send func(tea.Msg)) {
+	a.sendMu.Lock()
+	a.send = send
+	a.sendMu.Unlock()
+}
+
+// timer is the default Options.After: a runtime timer that sends fn's
+// message to the program, and a command that returns at once.
+func (a *App) timer(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+	a.sendMu.Lock()
+	send := a.send
+	a.sendMu.Unlock()
+	if send == nil {
+		return nil
+	}
+	time.AfterFunc(d, func() { send(fn(time.Now())) })
+	return nil
 }
 
 // Init connects every namespace (the demo starts its emulator) in the
-// background.
+// background, asks the terminal for its background colour (light or dark
+// styles), and starts the once-a-second clock that keeps "updated 7s ago"
+// current.
 func (a *App) Init() tea.Cmd {
-	return a.withSpinner(a.ns.connectAll())
+	return tea.Batch(a.withSpinner(a.ns.connectAll()), tea.RequestBackgroundColor, a.ageTick())
+}
+
+// ageTickMsg redraws the data's age once a second.
+type ageTickMsg struct{}
+
+func (a *App) ageTick() tea.Cmd {
+	return a.sh.after(time.Second, func(time.Time) tea.Msg { return ageTickMsg{} })
 }
 
 // Close closes every connected namespace (and the demo's emulator); main
@@ -98,6 +146,25 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			v.setSize(a.bodyWidth(), a.bodyHeight())
 		}
 		return a, nil
+	case tea.BackgroundColorMsg:
+		// Views and tables hold the same *Styles: replacing it in place
+		// recolours everything at the next frame.
+		a.sh.styles.Replace(ui.NewStyles(msg.IsDark(), a.sh.styles.NoColor))
+		return a, nil
+	case ageTickMsg:
+		return a, a.ageTick()
+	case tea.MouseClickMsg:
+		m := tea.Mouse(msg)
+		return a, a.mouse(tea.MouseClickMsg(m), m)
+	case tea.MouseWheelMsg:
+		m := tea.Mouse(msg)
+		return a, a.mouse(tea.MouseWheelMsg(m), m)
+	case tea.PasteMsg:
+		if a.jump != nil {
+			a.jump.input.insert(msg.Content)
+			a.jump.refresh()
+			return a, nil
+		}
 	case spinner.TickMsg:
 		if !a.anyBusy() {
 			a.spinning = false
@@ -138,10 +205,40 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, a.withSpinner(tea.Batch(cmd, a.navigate(top, nav)))
 }
 
+// mouse sends a wheel or click to the top view with Y made relative to
+// the view's body (the breadcrumbs take the first line). Nothing under
+// the help screen or the jump prompt is clickable.
+func (a *App) mouse(msg tea.Msg, m tea.Mouse) tea.Cmd {
+	if a.showHelp || a.jump != nil || ui.TooSmall(a.width, a.height) || m.Y < 1 || m.Y > a.bodyHeight() {
+		return nil
+	}
+	m.Y--
+	switch msg.(type) {
+	case tea.MouseClickMsg:
+		msg = tea.MouseClickMsg(m)
+	case tea.MouseWheelMsg:
+		msg = tea.MouseWheelMsg(m)
+	}
+	top := a.top()
+	cmd, nav := top.update(msg)
+	return a.withSpinner(tea.Batch(cmd, a.navigate(top, nav)))
+}
+
 func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.sh.keys
+	if msg.String() == "ctrl+c" {
+		return tea.Quit
+	}
+	if a.jump != nil {
+		return a.jumpKey(msg)
+	}
+	if t, ok := a.top().(typing); ok && t.typing() {
+		top := a.top()
+		cmd, nav := top.update(msg)
+		return tea.Batch(cmd, a.navigate(top, nav))
+	}
 	switch {
-	case msg.String() == "ctrl+c" || key.Matches(msg, k.Quit):
+	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		a.showHelp = !a.showHelp
@@ -151,6 +248,9 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case ui.TooSmall(a.width, a.height) && a.width > 0:
 		return nil // nothing is visible to act on
+	case key.Matches(msg, k.Jump):
+		a.showHelp = false
+		return a.openJump()
 	case key.Matches(msg, k.Back):
 		// Esc cancels the top view's work; above the root it also leaves,
 		// unless the view holds something it must ask about first.
@@ -226,6 +326,9 @@ func (a *App) View() tea.View {
 	v := tea.NewView(a.render())
 	v.AltScreen = true
 	v.WindowTitle = "sbx"
+	if !a.noMouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	return v
 }
 
@@ -248,6 +351,9 @@ func (a *App) render() string {
 		body = a.top().render()
 	}
 	body = fitLines(body, a.bodyWidth(), a.bodyHeight())
+	if a.jump != nil {
+		body = overlayBottom(body, a.jump.render(st, a.bodyWidth()))
+	}
 	if a.toast != nil {
 		body = overlayBottom(body, st.Toast(a.toast.kind, a.toast.text, min(a.width, 80)))
 	}
@@ -298,15 +404,19 @@ func (a *App) statusBar() string {
 		bar.Left = append(bar.Left, name)
 	}
 	if t := a.top().refreshedAt(); !t.IsZero() {
-		bar.Left = append(bar.Left, "refreshed "+t.Format("15:04:05"))
+		bar.Left = append(bar.Left, "updated "+relative(a.sh.now(), t))
 	}
 	if a.anyBusy() {
 		bar.Left = append(bar.Left, a.spin.View()+" working (esc cancels)")
 	}
-	var hints []string
-	for _, b := range a.sh.keys.ShortHelp() {
-		hints = append(hints, b.Help().Key+" "+b.Help().Desc)
+	bindings := a.sh.keys.ShortHelp()
+	if h, ok := a.top().(hinter); ok && !a.showHelp {
+		bindings = h.hints()
 	}
-	bar.Right = []string{strings.Join(hints, "  ")}
+	for _, b := range bindings {
+		if b.Enabled() {
+			bar.Hints = append(bar.Hints, b.Help().Key+" "+b.Help().Desc)
+		}
+	}
 	return bar.Render(st, a.width)
 }

@@ -78,10 +78,22 @@ type Options struct {
 	Styles         *ui.Styles // nil = dark, colour
 	Now            func() time.Time
 	// After schedules a timer message (toast expiry, lock countdown ticks,
-	// auto-refresh); nil = tea.Tick. Tests replace it to fire timers by hand.
+	// auto-refresh); nil = a runtime timer delivered through the program
+	// given to App.SetProgram. Tests replace it to fire timers by hand.
 	After func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 	// PageSize is how many messages one peek asks for; 0 = 100.
 	PageSize int
+	// ConfigPath is the config file a namespace added from the TUI is
+	// stored in ("" = adding is refused with a note).
+	ConfigPath string
+	// ConnectOptions connect a namespace added from the TUI.
+	ConnectOptions sbsvc.ConnectOptions
+	// TargetFor makes the row of a namespace added from the TUI; nil =
+	// SourceTarget with ConnectOptions. Tests use it to stay off the
+	// network.
+	TargetFor func(src sbsvc.Source) Target
+	// NoMouse leaves the mouse to the terminal (its own text selection).
+	NoMouse bool
 }
 
 // shared is the context every view gets: size-independent settings, the
@@ -95,6 +107,8 @@ type shared struct {
 	readOnly       bool
 	pageSize       int
 	seq            uint64
+	configPath     string
+	targetFor      func(src sbsvc.Source) Target
 	after          func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 }
 

@@ -54,7 +54,7 @@ func TestDemoFlowToADeadLetteredOrder(t *testing.T) {
 	}
 
 	h.press("enter", "tab")
-	h.mustSee("[Dead-letter]", "ORD-1007", "SchemaValidationF", "MaxDeliveryCountE")
+	h.mustSee("[Dead-letter]", "ORD-1007", "SchemaValidation", "MaxDeliveryCount")
 	mv := h.app.top().(*messagesView)
 	if got := len(mv.tab().msgs); int64(got) != orders.Counts.DeadLetter {
 		t.Fatalf("loaded %d dead letters, the listing counts %d", got, orders.Counts.DeadLetter)
@@ -73,13 +73,35 @@ func TestDemoFlowToADeadLetteredOrder(t *testing.T) {
 	h.press("m") // auto → text: the raw one-line JSON
 	h.mustSee("mode text")
 
-	// Session queue: its active tab explains, its DLQ is peeked.
+	// Session queue: its active tab lists the sessions with their counts;
+	// enter peeks one session; esc goes back to the list; its DLQ is
+	// peeked directly.
 	h.press("esc", "esc")
 	for i := 0; i < len(ev.rows) && ev.rows[ev.table.Cursor()].Name != "payments"; i++ {
 		h.press("j")
 	}
 	h.press("enter")
-	h.mustSee("requires sessions")
+	h.mustSee("SESSION ID", "customer-17", "customer-21", "customer-02", "3 sessions", "needs the lock")
+	mv = h.app.top().(*messagesView)
+	for i, id := range mv.sessions.ids {
+		want := map[string]int{"customer-17": 1, "customer-21": 2, "customer-02": 1}[id]
+		if mv.sessions.counts[i] != want {
+			t.Fatalf("session %s counted %d messages, want %d", id, mv.sessions.counts[i], want)
+		}
+	}
+	for mv.sessions.ids[mv.sessions.table.Cursor()] != "customer-21" {
+		h.press("j")
+	}
+	h.press("enter")
+	h.mustSee("session customer-21", "PAY-90", "PAY-91")
+	if strings.Contains(h.screen(), "PAY-89") {
+		t.Fatalf("another session's message shows in customer-21:\n%s", h.screen())
+	}
+	h.press("esc")
+	h.mustSee("SESSION ID", "customer-17")
+	if h.app.top() != mv {
+		t.Fatalf("esc left the messages view instead of going back to the sessions")
+	}
 	h.press("tab")
-	h.mustSee("PAY-88", "DeserializationF")
+	h.mustSee("PAY-88", "Deserialization")
 }

@@ -15,16 +15,17 @@ import (
 )
 
 // detailView shows one message: its properties, then its decoded body,
-// scrolled as one page.
+// scrolled as one page. It searches the body, copies the body or a
+// property (OSC 52), saves the body and opens it in $PAGER / $EDITOR.
 type detailView struct {
 	sh     *shared
 	vid    uint64
 	msg    sbsvc.Message
+	source string   // the entity path, for a file name ("" = unknown)
 	header []string // property lines, sanitised and styled
 	mode   decode.Mode
 	body   *ui.BodyView
 	result decode.Result
-	err    error
 	work   inflight
 	at     time.Time
 	// headerTop is how many header lines are scrolled off; once all are,
@@ -32,6 +33,12 @@ type detailView struct {
 	headerTop int
 	width     int
 	height    int
+
+	// prompt is the one-line question open at the bottom (search, save
+	// as, overwrite?); picker the property list for copying.
+	prompt *detailPrompt
+	picker *propertyPicker
+	io     inflight // a save or a temp file for the pager in flight
 }
 
 type decodedMsg struct {
@@ -50,23 +57,33 @@ func newDetailView(sh *shared, m sbsvc.Message) *detailView {
 
 func (v *detailView) id() uint64             { return v.vid }
 func (v *detailView) crumb() string          { return fmt.Sprintf("#%d", v.msg.SequenceNumber) }
-func (v *detailView) busy() bool             { return v.work.active }
-func (v *detailView) cancel()                { v.work.cancel() }
+func (v *detailView) busy() bool             { return v.work.active || v.io.active }
 func (v *detailView) refreshedAt() time.Time { return v.at }
+func (v *detailView) typing() bool           { return v.prompt != nil || v.picker != nil }
+
+func (v *detailView) cancel() {
+	v.work.cancel()
+	v.io.cancel()
+}
 
 func (v *detailView) setSize(w, h int) { v.width, v.height = w, h }
 
 // decode renders the body in the current mode off the UI goroutine: a
-// 20 MB body is decoded and indexed in the command, not in Update.
+// 20 MB body is decoded (and cut at 1 MiB with a note) and indexed in the
+// command, not in Update.
 func (v *detailView) decode() tea.Cmd {
 	req, _, stop := v.sh.call(v.sh.timeout)
 	v.work.start(req, stop)
 	in, opts := decodeInput(&v.msg), decode.Options{Mode: v.mode, Width: max(v.width, 40)}
-	styles, view := v.sh.styles, v.vid
+	styles, view, wrap, query := v.sh.styles, v.vid, v.body.Wrap(), v.body.Query()
 	return func() tea.Msg {
 		res := decode.Decode(in, opts)
 		bv := ui.NewBodyView(styles)
+		bv.SetWrap(wrap)
 		bv.SetContent(res.Text, bodyKind(res.Kind))
+		if query != "" {
+			bv.SetQuery(query)
+		}
 		return decodedMsg{view: view, req: req, result: res, body: bv}
 	}
 }
@@ -91,6 +108,21 @@ func (v *detailView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 			return nil, nil
 		}
 		v.result, v.body, v.at = msg.result, msg.body, v.sh.now()
+	case savedMsg:
+		return v.saved(msg), nil
+	case execReadyMsg:
+		return v.execReady(msg), nil
+	case execDoneMsg:
+		if msg.err != nil {
+			return toast(ui.ToastError, "the program ended with an error: %v", msg.err), nil
+		}
+	case tea.PasteMsg:
+		if v.prompt != nil && v.prompt.kind != promptOverwrite {
+			v.prompt.input.insert(msg.Content)
+			if v.prompt.kind == promptSearch {
+				v.body.SetQuery(v.prompt.input.text())
+			}
+		}
 	case tea.KeyPressMsg:
 		return v.key(msg), nil
 	}
@@ -98,6 +130,12 @@ func (v *detailView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 }
 
 func (v *detailView) key(msg tea.KeyPressMsg) tea.Cmd {
+	if v.picker != nil {
+		return v.pickerKey(msg)
+	}
+	if v.prompt != nil {
+		return v.promptKey(msg)
+	}
 	k := v.sh.keys
 	switch {
 	case key.Matches(msg, k.Down):
@@ -119,6 +157,26 @@ func (v *detailView) key(msg tea.KeyPressMsg) tea.Cmd {
 		return v.decode()
 	case key.Matches(msg, k.Refresh):
 		return v.decode()
+	case key.Matches(msg, k.Wrap):
+		v.body.SetWrap(!v.body.Wrap())
+	case key.Matches(msg, k.Search):
+		v.openSearch()
+	case key.Matches(msg, k.NextMatch):
+		v.body.NextMatch()
+		v.headerTop = len(v.header)
+	case key.Matches(msg, k.PrevMatch):
+		v.body.PrevMatch()
+		v.headerTop = len(v.header)
+	case key.Matches(msg, k.CopyBody):
+		return v.copyBody()
+	case key.Matches(msg, k.CopyProperty):
+		v.openPicker()
+	case key.Matches(msg, k.SaveBody):
+		v.openSave()
+	case key.Matches(msg, k.Pager):
+		return v.openExternal(externalPager)
+	case key.Matches(msg, k.Editor):
+		return v.openExternal(externalEditor)
 	}
 	return nil
 }
@@ -146,6 +204,9 @@ func (v *detailView) scroll(n int) {
 
 func (v *detailView) render() string {
 	st := v.sh.styles
+	if v.picker != nil {
+		return v.picker.render(st, v.width, v.height)
+	}
 	bodyTitle := "Body · mode " + v.mode.String()
 	switch {
 	case v.work.active:
@@ -153,23 +214,56 @@ func (v *detailView) render() string {
 	case v.result.Kind != "":
 		bodyTitle += " · detected " + v.result.Describe()
 	}
+	if v.body.Wrap() {
+		bodyTitle += " · wrap"
+	}
+	if v.body.Query() != "" {
+		bodyTitle += " · " + v.body.PositionText()
+	}
 	lines := append([]string(nil), v.header[min(v.headerTop, len(v.header)):]...)
-	lines = append(lines, st.Title.Render(bodyTitle))
+	lines = append(lines, st.Title.Render(ui.Sanitize(bodyTitle)))
 	if v.result.Note != "" {
 		lines = append(lines, st.Subtle.Render(ui.Sanitize(v.result.Note)))
 	}
 	for _, w := range v.result.Warnings {
 		lines = append(lines, st.CellWarn.Render("! "+ui.Sanitize(w)))
 	}
-	if len(lines) >= v.height {
-		return strings.Join(lines[:v.height], "\n")
+	height := v.height
+	var bottom string
+	if v.prompt != nil {
+		bottom = v.prompt.render(st, v.width)
+		height--
 	}
-	room := v.height - len(lines)
-	return strings.Join(lines, "\n") + "\n" + v.body.Render(v.width, room)
+	var out string
+	if len(lines) >= height {
+		out = strings.Join(lines[:max(height, 0)], "\n")
+	} else {
+		out = strings.Join(lines, "\n") + "\n" + v.body.Render(v.width, height-len(lines))
+	}
+	if bottom != "" {
+		out += "\n" + bottom
+	}
+	return out
 }
 
-// detailHeader lays out the system properties, the dead-letter fields and
-// the application properties, every value sanitised to one line.
+// hints: the detail keys, or the open prompt's.
+func (v *detailView) hints() []key.Binding {
+	k := v.sh.keys
+	switch {
+	case v.picker != nil:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "copy value")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		}
+	case v.prompt != nil:
+		return v.prompt.hints()
+	}
+	return []key.Binding{k.Back, k.Mode, k.Wrap, k.Search, k.CopyBody, k.SaveBody, k.Pager, k.Help}
+}
+
+// detailHeader lays out the dead-letter fields, the system properties, the
+// application properties and the annotations, every value sanitised to
+// one line.
 func detailHeader(st *ui.Styles, m *sbsvc.Message, now time.Time) []string {
 	var out []string
 	section := func(title string) { out = append(out, st.Title.Render(title)) }
@@ -185,7 +279,7 @@ func detailHeader(st *ui.Styles, m *sbsvc.Message, now time.Time) []string {
 		}
 		return t.UTC().Format(time.RFC3339) + " (" + relative(now, t) + ")"
 	}
-	if m.IsDeadLettered() || m.DeadLetterReason != "" {
+	if m.IsDeadLettered() || m.DeadLetterReason != "" || m.DeadLetterSource != "" {
 		section("Dead-letter")
 		field("reason", m.DeadLetterReason)
 		field("description", m.DeadLetterDescription)
@@ -194,6 +288,9 @@ func detailHeader(st *ui.Styles, m *sbsvc.Message, now time.Time) []string {
 	}
 	section("System properties")
 	field("sequence number", fmt.Sprint(m.SequenceNumber))
+	if m.EnqueuedSequenceNumber != 0 && m.EnqueuedSequenceNumber != m.SequenceNumber {
+		field("enqueued seq. number", fmt.Sprint(m.EnqueuedSequenceNumber))
+	}
 	field("message id", m.MessageID)
 	field("state", m.State.String())
 	field("subject", m.Subject)
@@ -211,19 +308,34 @@ func detailHeader(st *ui.Styles, m *sbsvc.Message, now time.Time) []string {
 	field("enqueued", when(m.EnqueuedAt))
 	field("scheduled enqueue", when(m.ScheduledEnqueueAt))
 	field("expires", when(m.ExpiresAt))
+	field("locked until", when(m.LockedUntil))
 	if m.TimeToLive > 0 {
 		field("time to live", m.TimeToLive.String())
+	}
+	if m.Priority != 0 {
+		field("priority", fmt.Sprint(m.Priority))
 	}
 	field("body", fmt.Sprintf("%s, %d bytes", m.BodyKind, len(m.Body)))
 	out = append(out, "")
 	section(fmt.Sprintf("Application properties (%d)", len(m.Properties)))
-	names := make([]string, 0, len(m.Properties))
-	for k := range m.Properties {
+	for _, k := range sortedKeys(m.Properties) {
+		field(k, fmt.Sprintf("%v", m.Properties[k]))
+	}
+	if len(m.Annotations) > 0 {
+		out = append(out, "")
+		section(fmt.Sprintf("Annotations (%d)", len(m.Annotations)))
+		for _, k := range sortedKeys(m.Annotations) {
+			field(k, fmt.Sprintf("%v", m.Annotations[k]))
+		}
+	}
+	return append(out, "")
+}
+
+func sortedKeys(m map[string]any) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	for _, k := range names {
-		field(k, fmt.Sprintf("%v", m.Properties[k]))
-	}
-	return append(out, "")
+	return names
 }

@@ -293,3 +293,56 @@ type guardedView struct {
 }
 
 func (g *guardedView) beforeLeave() (tea.Cmd, bool) { g.asked++; return nil, g.allow }
+
+// typeText sends each rune of s as its own key press (spaces included).
+func (h *harness) typeText(s string) {
+	for _, r := range s {
+		if r == ' ' {
+			h.send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+			continue
+		}
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// click sends a left click at screen cell (x, y); y counts from the
+// breadcrumbs line (0).
+func (h *harness) click(x, y int) {
+	h.send(tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft})
+}
+
+// wheel sends one wheel notch down (down=true) or up at screen line y.
+func (h *harness) wheel(down bool, y int) {
+	b := tea.MouseWheelUp
+	if down {
+		b = tea.MouseWheelDown
+	}
+	h.send(tea.MouseWheelMsg{X: 10, Y: y, Button: b})
+}
+
+// screenLine returns the first screen line containing s, or "".
+func (h *harness) screenLine(s string) string {
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}
+
+// lineIndex is the screen line number of the first line containing s, -1
+// when absent.
+func (h *harness) lineIndex(s string) int {
+	for i, l := range strings.Split(h.screen(), "\n") {
+		if strings.Contains(l, s) {
+			return i
+		}
+	}
+	return -1
+}
+
+// pasteMsg is a bracketed paste of s.
+func pasteMsg(s string) tea.PasteMsg { return tea.PasteMsg{Content: s} }
+
+// ctrlKey is ctrl plus a letter (keyMsg knows only ctrl+c).
+func ctrlKey(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl} }

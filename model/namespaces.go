@@ -28,6 +28,8 @@ type nsRow struct {
 	err    error
 	work   inflight
 	at     time.Time
+	// trend is the namespace's dead-letter history, kept across visits.
+	trend *dlqTrend
 }
 
 // namespacesView lists the namespaces and connects them.
@@ -43,6 +45,9 @@ type namespacesView struct {
 	openOnConnect *nsRow
 	// entered is the namespace whose entities are on screen (status bar).
 	entered *nsRow
+	// adding is the add-a-namespace prompt, when open.
+	adding *addPrompt
+	clicks mouseClicks
 }
 
 type connectedMsg struct {
@@ -108,7 +113,20 @@ func (v *namespacesView) crumb() string { return "namespaces" }
 
 func (v *namespacesView) setSize(w, h int) { v.width, v.height = w, h }
 
+func (v *namespacesView) typing() bool { return v.adding != nil }
+
+func (v *namespacesView) hints() []key.Binding {
+	if v.adding != nil {
+		return addHints()
+	}
+	k := v.sh.keys
+	return []key.Binding{k.Open, k.Refresh, k.AddNamespace, k.Jump, k.Help, k.Quit}
+}
+
 func (v *namespacesView) busy() bool {
+	if v.adding != nil && v.adding.saving {
+		return true
+	}
 	for _, r := range v.rows {
 		if r.work.active {
 			return true
@@ -200,7 +218,25 @@ func (v *namespacesView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 	switch msg := msg.(type) {
 	case connectedMsg:
 		return v.connected(msg)
+	case namespaceAddedMsg:
+		return v.added(msg), nil
+	case tea.PasteMsg:
+		if v.adding != nil {
+			v.pasteAdd(msg.Content)
+		}
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		if v.adding != nil {
+			return nil, nil
+		}
+		if _, open := v.clicks.mouseTable(v.table, msg, 0, v.sh.now()); open {
+			if r := v.selected(); r != nil {
+				return v.enter(r)
+			}
+		}
 	case tea.KeyPressMsg:
+		if v.adding != nil {
+			return v.addKey(msg), nil
+		}
 		return v.key(msg)
 	}
 	return nil, nil
@@ -238,21 +274,17 @@ func (v *namespacesView) key(msg tea.KeyPressMsg) (tea.Cmd, *navigation) {
 	if moveTable(v.table, k, msg) {
 		return nil, nil
 	}
+	if key.Matches(msg, k.AddNamespace) {
+		v.openAdd()
+		return nil, nil
+	}
 	r := v.selected()
 	if r == nil {
 		return nil, nil
 	}
 	switch {
 	case key.Matches(msg, k.Open):
-		switch r.state {
-		case stateConnected:
-			return nil, v.open(r)
-		case stateConnecting:
-			v.openOnConnect = r
-		default:
-			v.openOnConnect = r
-			return v.connect(r), nil
-		}
+		return v.enter(r)
 	case key.Matches(msg, k.Refresh):
 		if r.state != stateConnecting && r.state != stateConnected {
 			return v.connect(r), nil
@@ -261,9 +293,27 @@ func (v *namespacesView) key(msg tea.KeyPressMsg) (tea.Cmd, *navigation) {
 	return nil, nil
 }
 
+// enter opens a connected namespace, or connects it and opens it once up.
+func (v *namespacesView) enter(r *nsRow) (tea.Cmd, *navigation) {
+	switch r.state {
+	case stateConnected:
+		return nil, v.open(r)
+	case stateConnecting:
+		v.openOnConnect = r
+	default:
+		v.openOnConnect = r
+		return v.connect(r), nil
+	}
+	return nil, nil
+}
+
 func (v *namespacesView) open(r *nsRow) *navigation {
 	v.entered = r
 	ev := newEntitiesView(v.sh, r.target.Name, r.conn, func() { v.entered = nil })
+	if r.trend == nil {
+		r.trend = newDLQTrend()
+	}
+	ev.trend = r.trend
 	return &navigation{push: ev, cmd: ev.load()}
 }
 
@@ -274,7 +324,15 @@ func (v *namespacesView) render() string {
 		panel = v.sh.styles.ErrorPanel(errorInfo("Could not connect to "+r.target.Name, r.err), v.width)
 		tableH = max(v.height-lineCount(panel)-1, 3)
 	}
+	var add string
+	if v.adding != nil {
+		add = v.renderAdd()
+		tableH = max(tableH-lineCount(add)-1, 3)
+	}
 	out := v.table.Render(v.width, tableH)
+	if add != "" {
+		out += "\n\n" + add
+	}
 	if panel != "" {
 		out += "\n\n" + panel
 	}

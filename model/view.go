@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -45,6 +46,66 @@ type navigation struct {
 // through a navigation with pop.
 type leaveGuard interface {
 	beforeLeave() (cmd tea.Cmd, ok bool)
+}
+
+// typing is implemented by views that can have a text field focused (a
+// filter line, a prompt). While typing() is true the App hands the view
+// every key, so q, ? and esc edit the field instead of quitting, opening
+// help or leaving; only ctrl+c still quits.
+type typing interface{ typing() bool }
+
+// hinter is implemented by views that offer their own one-line key hints
+// for the status bar; other views get the key map's ShortHelp.
+type hinter interface{ hints() []key.Binding }
+
+// mouseClicks gives a view built on a ui.Table the mouse: the App sends the
+// top view tea.MouseWheelMsg and tea.MouseClickMsg with Y relative to the
+// view's body; mouseTable maps them onto the table drawn from line
+// tableTop. The wheel moves the cursor three rows; a click selects the row
+// under the pointer, and a second click on it within doubleClick opens it.
+// It remembers the last click to tell a double click.
+type mouseClicks struct {
+	lastRow int
+	lastAt  time.Time
+}
+
+// doubleClick is how close two clicks must be to count as one double click.
+const doubleClick = 500 * time.Millisecond
+
+// wheelRows is how far one wheel notch moves the cursor.
+const wheelRows = 3
+
+// mouseTable applies msg to t. moved reports a cursor change, open a
+// double click on a row.
+func (c *mouseClicks) mouseTable(t *ui.Table, msg tea.Msg, tableTop int, now time.Time) (moved, open bool) {
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			t.SetCursor(t.Cursor() - wheelRows)
+		case tea.MouseWheelDown:
+			t.SetCursor(t.Cursor() + wheelRows)
+		default:
+			return false, false
+		}
+		return true, false
+	case tea.MouseClickMsg:
+		if msg.Button != tea.MouseLeft {
+			return false, false
+		}
+		row := t.RowAt(msg.Y - tableTop)
+		if row < 0 {
+			return false, false
+		}
+		open = row == c.lastRow && !c.lastAt.IsZero() && now.Sub(c.lastAt) <= doubleClick
+		t.SetCursor(row)
+		c.lastRow, c.lastAt = row, now
+		if open {
+			c.lastAt = time.Time{} // a third click starts over
+		}
+		return true, open
+	}
+	return false, false
 }
 
 // broadcast is implemented by messages every view on the stack should see

@@ -33,25 +33,27 @@ type ImportError struct {
 
 // ImportResult says what Import sent.
 type ImportResult struct {
-	Sent   int
-	Failed []ImportError
+	Sent int // accepted by the service, scheduled ones included
+	// Scheduled counts the messages, of Sent, that were exported while
+	// scheduled for a time still ahead and were scheduled again for it.
+	Scheduled int
+	Failed    []ImportError
 }
 
 // Import reads an export file (JSON Lines of Record) and sends each message
 // to target, a queue or topic, in batches within the size limit. Message
 // ids, session ids, properties and bodies (of any kind) are sent as they
 // were exported; broker-set fields (sequence number, enqueued time, state,
-// delivery count) are not. A line that cannot be read is reported and
-// skipped; a batch the service refuses stops the import.
+// delivery count) are not. A message exported while scheduled for a time
+// still ahead is scheduled again for that time rather than sent at once
+// (one whose time has passed is sent). A line that cannot be read is
+// reported and skipped; a batch the service refuses stops the import.
 func (ns *Namespace) Import(ctx context.Context, target string, r io.Reader, opts ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	err := ns.write(ctx, "import", target, func(ctx context.Context) error {
-		sender, err := ns.client.NewSender(target, nil)
-		if err != nil {
-			return err
-		}
-		defer sender.Close(context.WithoutCancel(ctx))
-		return importLines(ctx, sender, r, opts, &res)
+		return ns.withSender(ctx, target, func(sender *azservicebus.Sender) error {
+			return importLines(ctx, sender, r, opts, &res)
+		})
 	})
 	return res, err
 }
@@ -63,6 +65,7 @@ func importLines(ctx context.Context, sender *azservicebus.Sender, r io.Reader, 
 		batch *azservicebus.MessageBatch
 		count int
 	)
+	sched := newScheduleQueue(sender, opts, res)
 	flush := func() error {
 		if batch == nil || count == 0 {
 			return nil
@@ -88,7 +91,11 @@ func importLines(ctx context.Context, sender *azservicebus.Sender, r io.Reader, 
 		if err == nil {
 			var msg *azservicebus.AMQPAnnotatedMessage
 			if msg, err = messageFromRecord(rec, opts.DropDeadLetterInfo); err == nil {
-				err = addToBatch(ctx, sender, &batch, &count, msg, flush)
+				if at := rec.ScheduledEnqueueTime; at != nil && at.After(time.Now()) {
+					err = sched.add(ctx, msg, *at)
+				} else {
+					err = addToBatch(ctx, sender, &batch, &count, msg, flush)
+				}
 			}
 		}
 		if err != nil {
@@ -101,7 +108,13 @@ func importLines(ctx context.Context, sender *azservicebus.Sender, r io.Reader, 
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read the export file: %w", err)
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	if err := sched.flushAll(ctx); err != nil {
+		return errors.Unwrap(err)
+	}
+	return nil
 }
 
 // errSendFailed wraps a failed batch send, which stops an import.

@@ -2,6 +2,7 @@ package sbsvc
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,11 +33,19 @@ type RetryPolicy struct {
 type ConnectOptions struct {
 	Retry  RetryPolicy
 	Logger *slog.Logger // nil: discard
+	// TraceFrames logs every AMQP frame to Logger at debug level: its
+	// direction, size, type, channel and performative name (open, attach,
+	// transfer …), never its fields or payload. sbx then opens the AMQP
+	// connection itself (see amqpDialer) so that it sees the frames under
+	// TLS too; without it the SDK's connection is opaque.
+	TraceFrames bool
 
 	// adminTransport replaces the admin client's HTTP transport (tests).
 	adminTransport policy.Transporter
 	// webSocket replaces the WebSocket dialer (tests).
 	webSocket *webSocketDialer
+	// amqpTLS replaces the TLS settings of a traced AMQP connection (tests).
+	amqpTLS *tls.Config
 }
 
 // NamespaceInfo describes a connected namespace.
@@ -77,6 +86,7 @@ type Namespace struct {
 
 	mu        sync.Mutex
 	receivers map[string]*azservicebus.Receiver // plain peek receivers by path
+	senders   map[string]*azservicebus.Sender   // one per queue or topic (senders.go)
 	locks     lockCache                         // peek-lock and receive-and-delete receivers (lock.go)
 	closed    bool
 }
@@ -123,13 +133,28 @@ func newNamespace(src Source, opts ConnectOptions) (*Namespace, error) {
 	if opts.Retry.MaxRetries < 0 {
 		adminOpts.Retry.MaxRetries = -1
 	}
+	var ws *webSocketDialer
 	if src.WebSockets {
 		d := webSocketDialer{}
 		if opts.webSocket != nil {
 			d = *opts.webSocket
 		}
+		ws = &d
 		clientOpts.NewWebSocketConn = d.dial
 		ns.info.WebSockets = true
+	}
+	// traceDial routes the connection through amqpDialer when frames are
+	// to be traced; fqdn is the AMQP host.
+	traceDial := func(fqdn string, plain bool) {
+		if !opts.TraceFrames || opts.Logger == nil {
+			return
+		}
+		port := "5671"
+		if plain {
+			port = "5672"
+		}
+		d := amqpDialer{addr: amqpAddress(fqdn, port), plain: plain, webSocket: ws, trace: opts.Logger, tlsConfig: opts.amqpTLS}
+		clientOpts.NewWebSocketConn = d.dial
 	}
 	scope := src.Entity
 
@@ -151,6 +176,7 @@ func newNamespace(src Source, opts ConnectOptions) (*Namespace, error) {
 				adminOpts.Transport = &transport.Rewrite{Addr: addr}
 			}
 		}
+		traceDial(cs.FQDN, cs.UseDevelopmentEmulator)
 		ns.client, err = azservicebus.NewClientFromConnectionString(cs.sdkString(), clientOpts)
 		if err == nil {
 			ns.sendOnce, err = azservicebus.NewClientFromConnectionString(cs.sdkString(), noRetries(clientOpts))
@@ -170,6 +196,7 @@ func newNamespace(src Source, opts ConnectOptions) (*Namespace, error) {
 		if adminOpts.Transport == nil && src.AdminEndpoint != "" {
 			adminOpts.Transport = &transport.Rewrite{Addr: src.AdminEndpoint}
 		}
+		traceDial(src.FullyQualifiedNamespace, false)
 		ns.client, err = azservicebus.NewClient(src.FullyQualifiedNamespace, cred, clientOpts)
 		if err == nil {
 			ns.sendOnce, err = azservicebus.NewClient(src.FullyQualifiedNamespace, cred, noRetries(clientOpts))
@@ -287,6 +314,7 @@ func (ns *Namespace) Close(ctx context.Context) error {
 	for _, r := range recvs {
 		errs = append(errs, r.Close(ctx))
 	}
+	ns.closeSenders(ctx)
 	if ns.client != nil {
 		errs = append(errs, ns.client.Close(ctx))
 	}

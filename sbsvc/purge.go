@@ -57,9 +57,9 @@ const (
 
 // Purge deletes every message of ref — the active messages, the
 // dead-letter or the transfer dead-letter queue — including deferred ones,
-// with several receivers at once. Session-enabled entities are not
-// supported (their messages need a session receiver). The result is valid
-// even when the error is not nil.
+// with several receivers at once. The active messages of a
+// session-enabled entity are purged session by session (see
+// purgeSessions). The result is valid even when the error is not nil.
 func (ns *Namespace) Purge(ctx context.Context, ref EntityRef, opts PurgeOptions) (PurgeResult, error) {
 	var res PurgeResult
 	if err := ref.validate(); err != nil {
@@ -89,6 +89,19 @@ type purgeRun struct {
 	exported atomic.Int64
 }
 
+// purgeSettler settles what take deletes or gives back: a lockCompleter
+// for plain receivers, a sessionSettler for a session's.
+type purgeSettler interface {
+	complete(ctx context.Context, rm *azservicebus.ReceivedMessage) error
+	abandon(ctx context.Context, rm *azservicebus.ReceivedMessage) error
+}
+
+// receiveFunc is ReceiveMessages of a Receiver or a SessionReceiver.
+type receiveFunc func(context.Context, int, *azservicebus.ReceiveMessagesOptions) ([]*azservicebus.ReceivedMessage, error)
+
+// receiveDeferredFunc is ReceiveDeferredMessages of either.
+type receiveDeferredFunc func(context.Context, []int64, *azservicebus.ReceiveDeferredMessagesOptions) ([]*azservicebus.ReceivedMessage, error)
+
 func (p *purgeRun) run(ctx context.Context) error {
 	workers := p.opts.Receivers
 	if workers <= 0 {
@@ -112,6 +125,10 @@ func (p *purgeRun) run(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	if p.ref.SubQueue == Active && allRequireSessions(errs) {
+		// Nothing was received: the first receive was refused.
+		return p.purgeSessions(ctx, mode)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
@@ -141,7 +158,7 @@ func (p *purgeRun) worker(ctx, stop context.Context, stopAll func(), mode azserv
 		c.close(cctx)
 		_ = r.Close(cctx)
 		if mode == azservicebus.ReceiveModeReceiveAndDelete {
-			err = errors.Join(err, p.takeCached(c, batch))
+			err = errors.Join(err, p.takeCachedFrom(c, r.ReceiveMessages, batch))
 		}
 	}()
 	idle := p.opts.IdleTimeout
@@ -169,6 +186,10 @@ func (p *purgeRun) worker(ctx, stop context.Context, stopAll func(), mode azserv
 			if stop.Err() != nil {
 				break
 			}
+			if isRequiresSession(err) {
+				stopAll()
+				return err // run switches to purging session by session
+			}
 			return classify("purge receive", p.ref.String(), err)
 		}
 		if len(msgs) == batch {
@@ -186,19 +207,19 @@ func (p *purgeRun) worker(ctx, stop context.Context, stopAll func(), mode azserv
 		// Locked messages that reached the receiver after its last
 		// receive: complete them rather than let the close release them
 		// (after a cancel, the close gives them back instead).
-		return p.drain(c, batch)
+		return p.drainFrom(c, r.ReceiveMessages, batch)
 	}
 	return nil
 }
 
-// takeCached counts (and would export) the messages a closed
+// takeCachedFrom counts (and would export) the messages a closed
 // receive-and-delete receiver still held: the service deleted them when
 // it sent them, and the link's close waits for every transfer sent before
 // it, so this count is exact, not a timed guess.
-func (p *purgeRun) takeCached(c *lockCompleter, batch int) error {
+func (p *purgeRun) takeCachedFrom(c purgeSettler, receive receiveFunc, batch int) error {
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), drainWait)
-		msgs, _ := c.recv.ReceiveMessages(ctx, batch, nil)
+		msgs, _ := receive(ctx, batch, nil)
 		cancel()
 		if len(msgs) == 0 {
 			return nil
@@ -209,13 +230,13 @@ func (p *purgeRun) takeCached(c *lockCompleter, batch int) error {
 	}
 }
 
-// drain takes the locked messages that reached a peek-lock receiver after
-// its last receive returned.
-func (p *purgeRun) drain(c *lockCompleter, batch int) error {
+// drainFrom takes the locked messages that reached a peek-lock receiver
+// after its last receive returned.
+func (p *purgeRun) drainFrom(c purgeSettler, receive receiveFunc, batch int) error {
 	opts := &azservicebus.ReceiveMessagesOptions{TimeAfterFirstMessage: time.Millisecond}
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), drainWait)
-		msgs, _ := c.recv.ReceiveMessages(ctx, batch, opts)
+		msgs, _ := receive(ctx, batch, opts)
 		cancel()
 		if len(msgs) == 0 {
 			return nil
@@ -228,7 +249,7 @@ func (p *purgeRun) drain(c *lockCompleter, batch int) error {
 
 // take deletes msgs: received and deleted already in receive-and-delete
 // mode; else exported, synced, then completed.
-func (p *purgeRun) take(c *lockCompleter, msgs []*azservicebus.ReceivedMessage, deferred bool) error {
+func (p *purgeRun) take(c purgeSettler, msgs []*azservicebus.ReceivedMessage, deferred bool) error {
 	if p.export == nil && !deferred {
 		p.count(len(msgs), 0, 0)
 		return nil
@@ -240,7 +261,7 @@ func (p *purgeRun) take(c *lockCompleter, msgs []*azservicebus.ReceivedMessage, 
 		}
 		if err := p.export.writeBatch(conv); err != nil {
 			// Nothing of this batch is deleted: give it back.
-			p.release(c.recv, msgs)
+			p.release(c, msgs)
 			return classify("purge export", p.ref.String(), err)
 		}
 	}
@@ -285,11 +306,11 @@ func (p *purgeRun) take(c *lockCompleter, msgs []*azservicebus.ReceivedMessage, 
 	return nil
 }
 
-func (p *purgeRun) release(r *azservicebus.Receiver, msgs []*azservicebus.ReceivedMessage) {
+func (p *purgeRun) release(c purgeSettler, msgs []*azservicebus.ReceivedMessage) {
 	ctx, cancel := context.WithTimeout(context.Background(), finishTimeout)
 	defer cancel()
 	for _, rm := range msgs {
-		_ = r.AbandonMessage(ctx, rm, nil)
+		_ = c.abandon(ctx, rm)
 	}
 }
 
@@ -372,10 +393,16 @@ func (p *purgeRun) purgeDeferred(ctx context.Context) error {
 		c.close(cctx)
 		_ = r.Close(cctx)
 	}()
+	return p.takeDeferred(ctx, c, r.ReceiveDeferredMessages, deferred)
+}
+
+// takeDeferred receives deferred messages by sequence number, in chunks,
+// and deletes them through take.
+func (p *purgeRun) takeDeferred(ctx context.Context, c purgeSettler, receive receiveDeferredFunc, deferred []int64) error {
 	const chunk = 100
 	for i := 0; i < len(deferred) && ctx.Err() == nil; i += chunk {
 		seqs := deferred[i:min(i+chunk, len(deferred))]
-		msgs, err := r.ReceiveDeferredMessages(ctx, seqs, nil)
+		msgs, err := receive(ctx, seqs, nil)
 		if err != nil {
 			return classify("purge deferred", p.ref.String(), err)
 		}

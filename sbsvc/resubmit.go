@@ -39,7 +39,7 @@ type ResubmitOptions struct {
 	// IdleTimeout is how long one receive waits for a wanted message before
 	// the run gives up on the rest; 0 = 5 s.
 	IdleTimeout time.Duration
-	// BatchSize is how many messages one receive asks for; 0 = 250.
+	// BatchSize is how many messages one receive asks for; 0 = 500.
 	BatchSize int
 }
 
@@ -140,7 +140,7 @@ type resubmitRun struct {
 
 	mu       sync.Mutex // guards res and progress calls from settling goroutines
 	settling sync.WaitGroup
-	sem      chan struct{}
+	pool     *workPool // settlements (completions, abandons)
 }
 
 func (r *resubmitRun) run(ctx context.Context) error {
@@ -155,7 +155,8 @@ func (r *resubmitRun) run(ctx context.Context) error {
 	}()
 	r.senders = map[string]*azservicebus.Sender{}
 	r.fanout = newFanoutTracker(r.ns)
-	r.sem = make(chan struct{}, settleConcurrency)
+	r.pool = newWorkPool(settleConcurrency)
+	defer r.pool.close()
 	defer r.closeSenders()
 
 	sel := newSelection(r.opts)
@@ -341,14 +342,13 @@ func (r *resubmitRun) completeAsync(w *resubmitWorker, msgs []*azservicebus.Rece
 		var wg sync.WaitGroup
 		for i, rm := range msgs {
 			items[i] = ResubmitItem{SequenceNumber: ptrVal(rm.SequenceNumber), MessageID: rm.MessageID, Target: target, ExtraCopies: extraCopies}
-			r.sem <- struct{}{}
 			wg.Add(1)
-			go func() {
-				defer func() { <-r.sem; wg.Done() }()
+			r.pool.run(func() {
+				defer wg.Done()
 				if err := r.completeOriginal(w, rm); err != nil {
 					items[i].Err, dup[i] = err, true
 				}
-			}()
+			})
 		}
 		wg.Wait()
 		var audit []AuditEntry
@@ -423,12 +423,11 @@ func (r *resubmitRun) abandon(w *resubmitWorker, msgs []*azservicebus.ReceivedMe
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, rm := range msgs {
-		r.sem <- struct{}{}
 		wg.Add(1)
-		go func() {
-			defer func() { <-r.sem; wg.Done() }()
-			_ = w.recv.AbandonMessage(ctx, rm, nil)
-		}()
+		r.pool.run(func() {
+			defer wg.Done()
+			_ = w.completer.abandon(ctx, rm)
+		})
 	}
 	wg.Wait()
 }

@@ -14,7 +14,7 @@ import (
 // fillDLQDirect dead-letters n messages of a new queue through the
 // broker's own API (fast, and without a TTL that would make the copies
 // expire during the measurement).
-func fillDLQDirect(b *testing.B, em *emulator.Emulator, n int) string {
+func fillDLQDirect(b testing.TB, em *emulator.Emulator, n int) string {
 	q := newQueue(b, em, broker.Properties{})
 	loadBroker(b, em, q, n, 512, 0)
 	r, err := em.Broker.OpenReceiver(context.Background(), q, broker.PeekLock, nil)

@@ -54,19 +54,55 @@ func (c *lockCompleter) complete(ctx context.Context, rm *azservicebus.ReceivedM
 	return nil
 }
 
+// abandon gives rm back, with the same fallback as complete: after a
+// dropped connection the SDK would retry an abandon on the dead link for
+// close to a minute, while one by lock token is immediate.
+func (c *lockCompleter) abandon(ctx context.Context, rm *azservicebus.ReceivedMessage) error {
+	var err error
+	if !c.suspect.Load() {
+		actx, cancel := context.WithTimeout(ctx, settleAttemptTimeout)
+		err = c.recv.AbandonMessage(actx, rm, nil)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		cerr := classify("abandon", c.ref.String(), err)
+		if KindOf(cerr) == KindLockLost {
+			return cerr
+		}
+		c.suspect.Store(true)
+	}
+	r, ferr := c.freshReceiver()
+	if ferr == nil {
+		ferr = r.AbandonMessage(ctx, &azservicebus.ReceivedMessage{LockToken: rm.LockToken}, nil)
+	}
+	if ferr != nil {
+		return classify("abandon", c.ref.String(), errors.Join(err, ferr))
+	}
+	return nil
+}
+
 func (c *lockCompleter) byToken(ctx context.Context, token [16]byte) error {
+	r, err := c.freshReceiver()
+	if err != nil {
+		return err
+	}
+	return r.CompleteMessage(ctx, &azservicebus.ReceivedMessage{LockToken: token}, nil)
+}
+
+// freshReceiver is the receiver, opened on first use, that settles by
+// lock token through its management link. It never asks for messages.
+func (c *lockCompleter) freshReceiver() (*azservicebus.Receiver, error) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.fresh == nil {
 		r, err := c.ns.newReceiver(c.ref, azservicebus.ReceiveModePeekLock)
 		if err != nil {
-			c.mu.Unlock()
-			return err
+			return nil, err
 		}
 		c.fresh = r
 	}
-	r := c.fresh
-	c.mu.Unlock()
-	return r.CompleteMessage(ctx, &azservicebus.ReceivedMessage{LockToken: token}, nil)
+	return c.fresh, nil
 }
 
 func (c *lockCompleter) close(ctx context.Context) {

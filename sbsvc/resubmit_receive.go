@@ -90,6 +90,20 @@ func (s *selection) pick(rm *azservicebus.ReceivedMessage) bool {
 	return true
 }
 
+// unpick undoes pick for messages given back before they were moved, so
+// wanted sequence numbers are reported as not received.
+func (s *selection) unpick(msgs []*azservicebus.ReceivedMessage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, rm := range msgs {
+		seq := ptrVal(rm.SequenceNumber)
+		delete(s.picked, seq)
+		if s.bySeq != nil {
+			s.bySeq[seq] = true
+		}
+	}
+}
+
 // finished reports, in sequence mode, that every wanted number was taken
 // or the receivers are past the last one (messages come in order).
 func (s *selection) finished() bool {
@@ -203,7 +217,37 @@ func (r *resubmitRun) receiveAll(ctx context.Context, sel *selection) error {
 // work is one receiver's loop. It ends when the selection is finished, when
 // nothing arrives for the idle timeout, or when the watcher stops it; it
 // then stops the other receivers' waits too.
+//
+// Receiving runs one batch ahead of sending: while the copies of one batch
+// are being sent, the next batch is already on its way, so neither the
+// link nor the sender waits for the other. Only one batch is held ahead,
+// so its locks are young when its turn comes.
 func (r *resubmitRun) work(ctx, rctx context.Context, stop context.CancelFunc, w *resubmitWorker, sel *selection) error {
+	ahead := make(chan []*azservicebus.ReceivedMessage, 1)
+	var recvErr error
+	go func() {
+		defer close(ahead)
+		recvErr = r.receiveLoop(ctx, rctx, stop, w, sel, ahead)
+	}()
+	// A batch whose turn comes after a cancel is given back untouched:
+	// only a batch already being moved is seen through.
+	var giveBack []*azservicebus.ReceivedMessage
+	for take := range ahead {
+		if ctx.Err() != nil {
+			sel.unpick(take)
+			giveBack = append(giveBack, take...)
+			continue
+		}
+		r.moveBatch(ctx, w, take)
+	}
+	// The receive loop has ended (ahead is closed): w.held is ours now.
+	w.held = append(w.held, giveBack...)
+	return recvErr
+}
+
+// receiveLoop receives batches, keeps in w.held what the selection does not
+// take, and hands the rest to out.
+func (r *resubmitRun) receiveLoop(ctx, rctx context.Context, stop context.CancelFunc, w *resubmitWorker, sel *selection, out chan<- []*azservicebus.ReceivedMessage) error {
 	batch := r.opts.BatchSize
 	if batch <= 0 {
 		batch = defaultResubmitBatch
@@ -246,7 +290,9 @@ func (r *resubmitRun) work(ctx, rctx context.Context, stop context.CancelFunc, w
 			}
 		}
 		if len(take) > 0 {
-			r.moveBatch(ctx, w, take)
+			// Handing over does not wait on cancel: a message taken is
+			// moved or reported, never dropped.
+			out <- take
 		}
 	}
 	return nil
@@ -331,12 +377,11 @@ func (r *resubmitRun) abandonHeld(ctx context.Context, workers []*resubmitWorker
 	defer settler.Close(ctx)
 	var wg sync.WaitGroup
 	for _, rm := range held {
-		r.sem <- struct{}{}
 		wg.Add(1)
-		go func() {
-			defer func() { <-r.sem; wg.Done() }()
+		r.pool.run(func() {
+			defer wg.Done()
 			_ = settler.AbandonMessage(ctx, &azservicebus.ReceivedMessage{LockToken: rm.LockToken}, nil)
-		}()
+		})
 	}
 	wg.Wait()
 }

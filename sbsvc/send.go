@@ -160,17 +160,21 @@ func (ns *Namespace) batchPlan(ctx context.Context, s *azservicebus.Sender, msgs
 	return batches, nil
 }
 
-// withSender runs fn with a sender for entity, closed afterwards.
+// withSender runs fn with the namespace's sender for entity (see
+// cachedSender).
 func (ns *Namespace) withSender(ctx context.Context, entity string, fn func(*azservicebus.Sender) error) error {
 	if ns.client == nil {
 		return errors.New("namespace is not connected")
 	}
-	s, err := ns.client.NewSender(entity, nil)
+	s, err := ns.cachedSender(entity)
 	if err != nil {
 		return err
 	}
-	defer s.Close(context.WithoutCancel(ctx))
-	return fn(s)
+	if err := fn(s); err != nil {
+		ns.dropSender(entity, s, err)
+		return err
+	}
+	return nil
 }
 
 // Send sends msgs to a queue or topic, packed into as few batches as the

@@ -26,6 +26,8 @@ type webSocketDialer struct {
 	proxy func(*url.URL) (*url.URL, error)
 	// tlsConfig is for tests with a private CA; nil is the system roots.
 	tlsConfig *tls.Config
+	// dialContext replaces the TCP dial (tests send it to a local server).
+	dialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 func (d webSocketDialer) proxyFunc() func(*http.Request) (*url.URL, error) {
@@ -41,6 +43,7 @@ func (d webSocketDialer) dial(ctx context.Context, args azservicebus.NewWebSocke
 	transport := &http.Transport{
 		Proxy:             d.proxyFunc(),
 		TLSClientConfig:   d.tlsConfig,
+		DialContext:       d.dialContext,
 		ForceAttemptHTTP2: false, // the WebSocket upgrade needs HTTP/1.1
 	}
 	conn, resp, err := websocket.Dial(ctx, args.Host, &websocket.DialOptions{

@@ -90,7 +90,13 @@ type StatusBar struct {
 	Badges []string // already rendered with Styles.Badge
 	Left   []string // untrusted text, sanitised here
 	Right  []string
+	// Hints are key hints ("enter open"), shown right after Right, as
+	// many as fit beside the left text, in order: the first matter most.
+	Hints []string
 }
+
+// hintSep separates key hints.
+const hintSep = "  "
 
 // segmentSep joins status segments.
 const segmentSep = " · "
@@ -104,6 +110,9 @@ func (b StatusBar) Render(s *Styles, width int) string {
 	badges := strings.Join(b.Badges, " ")
 	left := joinClean(b.Left)
 	right := joinClean(b.Right)
+	if len(b.Hints) > 0 {
+		right = b.fitHints(right, width-Width(badges)-Width(left)-2)
+	}
 	bw, rw := Width(badges), Width(right)
 	gap := 0
 	if bw > 0 && left != "" {
@@ -150,4 +159,25 @@ func joinClean(parts []string) string {
 		}
 	}
 	return strings.Join(kept, segmentSep)
+}
+
+// fitHints appends to right the hints that fit in room cells.
+func (b StatusBar) fitHints(right string, room int) string {
+	used := Width(right)
+	for _, h := range b.Hints {
+		h = Sanitize(h)
+		w := Width(h)
+		if used > 0 {
+			w += Width(hintSep)
+		}
+		if used+w > room {
+			break
+		}
+		if used > 0 {
+			right += hintSep
+		}
+		right += h
+		used += w
+	}
+	return right
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Table is a virtualised table: Render touches only the rows in the visible
@@ -31,6 +32,7 @@ type Table struct {
 	sortDesc bool
 
 	layoutWidth int
+	stylesGen   uint64 // styles.gen the cache was rendered with
 	widths      []int
 	header      string
 	cache, next map[int]cachedRow
@@ -141,6 +143,20 @@ func (t *Table) scrollToCursor() {
 	t.offset = max(min(t.offset, t.Len()-h), 0)
 }
 
+// RowAt maps a line of the last Render (0 is the header) to the index of
+// the row drawn there, or -1 for the header, blank lines below the last
+// row, and lines outside the table: what a mouse click hit.
+func (t *Table) RowAt(y int) int {
+	if y < 1 || y > max(t.bodyHeight, 1) {
+		return -1
+	}
+	i := t.offset + y - 1
+	if i >= t.Len() {
+		return -1
+	}
+	return i
+}
+
 // Up moves the cursor one row up.
 func (t *Table) Up() { t.SetCursor(t.cursor - 1) }
 
@@ -209,6 +225,12 @@ func (t *Table) Render(width, height int) string {
 	}
 	if width <= gutterWidth { // nothing useful fits; keep the geometry
 		return strings.TrimSuffix(strings.Repeat(strings.Repeat(" ", width)+"\n", height), "\n")
+	}
+	if t.stylesGen != t.styles.gen {
+		// The styles were replaced in place (the terminal's background
+		// became known): cached rows carry the old colours.
+		t.stylesGen = t.styles.gen
+		t.layoutWidth = -1
 	}
 	if width != t.layoutWidth {
 		t.relayout(width)
@@ -310,7 +332,11 @@ func (t *Table) renderRow(i, width int) cachedRow {
 		}
 		used += w
 		plain.WriteString(text)
-		styled.WriteString(t.styles.codes.wrap(t.styles.codes.hint(c.Hint), text))
+		if c.Marks != 0 && t.cols[j].Align != AlignRight && Sanitize(c.Text) == c.Text {
+			t.writeMarked(&styled, text, c)
+		} else {
+			styled.WriteString(t.styles.codes.wrap(t.styles.codes.hint(c.Hint), text))
+		}
 	}
 	if pad := width - used; pad > 0 {
 		sp := strings.Repeat(" ", pad)
@@ -342,4 +368,26 @@ func (t *Table) writeRow(b *strings.Builder, i int, row cachedRow) {
 		b.WriteString(g)
 		b.WriteString(row.styled)
 	}
+}
+
+// writeMarked writes a cell with its marked runes in the match style and
+// the runs between them in the cell's hint colour.
+func (t *Table) writeMarked(b *strings.Builder, text string, c Cell) {
+	codes := &t.styles.codes
+	base, mark := codes.hint(c.Hint), codes.tok[tokMatch]
+	if mark == "" { // no colour: nothing to emphasise with
+		b.WriteString(codes.wrap(base, text))
+		return
+	}
+	runStart, i := 0, 0
+	for off, r := range text {
+		if i < 64 && c.Marks&(1<<i) != 0 {
+			b.WriteString(codes.wrap(base, text[runStart:off]))
+			end := off + utf8.RuneLen(r)
+			b.WriteString(codes.wrap(mark, text[off:end]))
+			runStart = end
+		}
+		i++
+	}
+	b.WriteString(codes.wrap(base, text[runStart:]))
 }

@@ -36,6 +36,12 @@ const (
 type Cell struct {
 	Text string
 	Hint Hint
+	// Marks has bit i set to emphasise rune i of Text (the letters a
+	// filter matched; the first 64 runes can be marked). They are drawn
+	// only on rows other than the cursor's, and only when sanitising left
+	// Text unchanged, so they always line up. A bit set keeps Cell
+	// comparable.
+	Marks uint64
 }
 
 // RowSource feeds the table. Row is only called for visible rows, so a

@@ -79,6 +79,22 @@ type Styles struct {
 	// codes caches the raw SGR open sequence of each token style so the body
 	// viewer can colour thousands of spans without a lipgloss Render each.
 	codes tokenCodes
+
+	// gen changes every time Replace swaps the palette, so widgets that
+	// cache rendered text know to drop it.
+	gen uint64
+}
+
+// Replace switches s in place to the palette of n (the terminal's
+// background became known, or NO_COLOR changed). Every widget and view
+// holding s sees the new colours at its next render; caches are dropped.
+func (s *Styles) Replace(n *Styles) {
+	if n == nil || n == s {
+		return
+	}
+	gen := s.gen + 1
+	*s = *n
+	s.gen = gen
 }
 
 // palette is the handful of colours a theme is made of.

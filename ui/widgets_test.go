@@ -43,10 +43,10 @@ func TestLockStatusThresholds(t *testing.T) {
 		left time.Duration
 		cell Cell
 	}{
-		{time.Minute, Cell{"01:00", HintOK}},
-		{5 * time.Second, Cell{"00:05 !", HintWarn}},
-		{time.Second, Cell{"00:01 !!", HintError}},
-		{-time.Second, Cell{"lock lost", HintError}},
+		{time.Minute, Cell{Text: "01:00", Hint: HintOK}},
+		{5 * time.Second, Cell{Text: "00:05 !", Hint: HintWarn}},
+		{time.Second, Cell{Text: "00:01 !!", Hint: HintError}},
+		{-time.Second, Cell{Text: "lock lost", Hint: HintError}},
 	} {
 		if got := LockCell(until.Add(-c.left), until); got != c.cell {
 			t.Errorf("LockCell %v before expiry: %+v, want %+v", c.left, got, c.cell)

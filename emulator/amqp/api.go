@@ -105,11 +105,13 @@ type OutgoingDelivery struct {
 	Format  uint32
 	Payload []byte // the encoded message; split into frames as needed
 	Settled bool
-	// Sent, when set, runs once every frame of the delivery is written and
-	// before any later frame of the session (a detach reply, say) can be.
-	// A receive-and-delete server removes the message there, so a client
-	// that closes its link and then counts the queue never sees a message
-	// both delivered and still queued. It must not block or use the session.
+	// Sent, when set, runs once every frame of the delivery is queued for
+	// the socket and before the last of them can reach it, so before the
+	// client has the delivery and before any later frame of the session (a
+	// detach reply, say). A receive-and-delete server removes the message
+	// there, so a client that has received it, or closed its link, and
+	// then counts the queue never sees a message both delivered and still
+	// queued. It must not block, write or use the session.
 	Sent func()
 }
 

@@ -205,13 +205,19 @@ func (c *connState) hook(incoming bool) bool {
 
 // writeFrame queues one frame for the writer.
 func (c *connState) writeFrame(typ uint8, channel uint16, p performative, payload []byte) error {
+	return c.writeFrameThen(typ, channel, p, payload, nil)
+}
+
+// writeFrameThen is writeFrame that runs then once the frame is queued and
+// before it can reach the socket (see connWriter.enqueueThen).
+func (c *connState) writeFrameThen(typ uint8, channel uint16, p performative, payload []byte, then func()) error {
 	if !c.hook(false) {
 		return errWriterClosed
 	}
 	_, isClose := p.(*closeFrame)
-	return c.w.enqueue(func(b []byte) ([]byte, error) {
+	return c.w.enqueueThen(func(b []byte) ([]byte, error) {
 		return appendFrame(b, typ, channel, p, payload)
-	}, isClose)
+	}, isClose, then)
 }
 
 func (c *connState) writeRaw(b []byte) error {

@@ -58,6 +58,13 @@ func newConnWriter(nc net.Conn) *connWriter {
 
 // enqueue appends bytes produced by fill. fill must only append.
 func (w *connWriter) enqueue(fill func([]byte) ([]byte, error), isClose bool) error {
+	return w.enqueueThen(fill, isClose, nil)
+}
+
+// enqueueThen is enqueue that runs then, when the bytes were queued, before
+// the writer can take them: whatever then does happens before the peer can
+// see those bytes. then must not block or write.
+func (w *connWriter) enqueueThen(fill func([]byte) ([]byte, error), isClose bool, then func()) error {
 	w.mu.Lock()
 	for len(w.buf) > writeHighWater && !w.closed {
 		w.drained.Wait()
@@ -74,6 +81,9 @@ func (w *connWriter) enqueue(fill func([]byte) ([]byte, error), isClose bool) er
 	w.buf = buf
 	if isClose {
 		w.final = true
+	}
+	if err == nil && then != nil {
+		then()
 	}
 	w.mu.Unlock()
 	if err == nil && n == 0 {

@@ -102,7 +102,8 @@ func DecodeMessageShared(b []byte) (*Message, error) {
 // DecodeMessageRaw is DecodeMessageShared that also keeps the wire form of
 // the properties and application-properties sections (EncodedProperties,
 // EncodedApplicationProperties, aliasing b), for a caller that stores the
-// message and later sends it on unchanged.
+// message and later sends it on unchanged. Empty delivery or message
+// annotation maps decode as absent (nil).
 func DecodeMessageRaw(b []byte) (*Message, error) {
 	return decodeMessage(b, decodeRaw)
 }
@@ -191,6 +192,15 @@ func decodeMessageInto(m *Message, b []byte, mode decodeMode) error {
 			}
 			off = next
 			continue
+		}
+		if mode == decodeRaw && (code == descDeliveryAnn || code == descMessageAnn) {
+			if n := emptyMapLen(b[valueAt:]); n > 0 {
+				// The SDK sends an empty annotations map with every
+				// message; a raw decode leaves it out instead of
+				// allocating a map nobody reads.
+				off = valueAt + n
+				continue
+			}
 		}
 		v, n, err := decodeValue(b[valueAt:], 1)
 		if err != nil {
@@ -290,6 +300,18 @@ func (r *bodyRanges) bytes(b []byte, shared bool) []byte {
 	return out
 }
 
+// emptyMapLen returns the length of the empty map b starts with, or 0 when
+// it does not start with one.
+func emptyMapLen(b []byte) int {
+	switch {
+	case len(b) >= 3 && b[0] == codeMap8 && b[1] == 1 && b[2] == 0:
+		return 3
+	case len(b) >= 9 && b[0] == codeMap32 && string(b[1:9]) == "\x00\x00\x00\x04\x00\x00\x00\x00":
+		return 9
+	}
+	return 0
+}
+
 // sectionDescriptor reads the descriptor of a message section and returns
 // its numeric code and the bytes taken by the 0x00 and descriptor.
 func sectionDescriptor(b []byte) (uint64, int, error) {
@@ -298,6 +320,9 @@ func sectionDescriptor(b []byte) (uint64, int, error) {
 	}
 	if b[0] != codeDescribed {
 		return 0, 0, fmt.Errorf("amqp: message section starts with 0x%02x, not a descriptor", b[0])
+	}
+	if len(b) >= 3 && b[1] == codeSmallUlong {
+		return uint64(b[2]), 3, nil // the usual form, read without boxing it
 	}
 	d, n, err := decodeValue(b[1:], 1)
 	if err != nil {
@@ -366,32 +391,46 @@ var errNotDataBody = errors.New("amqp: message body is not made of data sections
 // DataSections decodes m.Body as a sequence of data sections (the batch
 // format). It fails when the body holds another section kind.
 func (m *Message) DataSections() ([][]byte, error) {
-	var out [][]byte
-	b := m.Body
+	// Counted first, so a batch of hundreds gets its slice in one step.
+	n := 0
+	if err := eachDataSection(m.Body, func([]byte) { n++ }); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	out := make([][]byte, 0, n)
+	_ = eachDataSection(m.Body, func(data []byte) { out = append(out, data) })
+	return out, nil
+}
+
+// eachDataSection calls f with the content of each data section in b, and
+// fails when b holds anything else.
+func eachDataSection(b []byte, f func(data []byte)) error {
 	for off := 0; off < len(b); {
 		code, descLen, err := sectionDescriptor(b[off:])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if code != descData {
-			return nil, errNotDataBody
+			return errNotDataBody
 		}
 		at := off + descLen
 		if err := need(b[at:], 1); err != nil {
-			return nil, err
+			return err
 		}
 		c := b[at]
 		if c != codeVbin8 && c != codeVbin32 {
-			return nil, fmt.Errorf("amqp: data section holds constructor 0x%02x", c)
+			return fmt.Errorf("amqp: data section holds constructor 0x%02x", c)
 		}
 		data, n, err := readVariable(c, b[at+1:])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, data)
+		f(data)
 		off = at + 1 + n
 	}
-	return out, nil
+	return nil
 }
 
 // BodyValue decodes m.Body as one amqp-value section (management requests).

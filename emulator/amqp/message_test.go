@@ -157,3 +157,34 @@ func TestDecodeMessageMalformed(t *testing.T) {
 		})
 	}
 }
+
+// A raw decode leaves out empty annotation maps (both widths), keeps full
+// ones, and still refuses a section sent twice.
+func TestDecodeMessageRawEmptyAnnotations(t *testing.T) {
+	props := []byte{0x00, 0x53, 0x73, codeList8, 2, 1, codeUint0}
+	empty8 := []byte{0x00, 0x53, 0x72, codeMap8, 1, 0}
+	empty32 := []byte{0x00, 0x53, 0x71, codeMap32, 0, 0, 0, 4, 0, 0, 0, 0}
+	full := []byte{0x00, 0x53, 0x72, codeMap8, 5, 2, codeSym8, 1, 'k', codeUint0}
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+
+	m, err := DecodeMessageRaw(cat(empty32, empty8, props))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.MessageAnnotations != nil || m.DeliveryAnnotations != nil || m.Properties.MessageID != uint32(0) {
+		t.Fatalf("decoded %+v", m)
+	}
+	if !bytes.Equal(m.EncodedBare, props) {
+		t.Fatalf("bare part %x", m.EncodedBare)
+	}
+	// Other decodes keep the empty map as sent.
+	if m, err := DecodeMessage(cat(empty8, props)); err != nil || m.MessageAnnotations == nil {
+		t.Fatalf("DecodeMessage: %+v %v", m, err)
+	}
+	if m, err := DecodeMessageRaw(cat(full, props)); err != nil || m.MessageAnnotations.Len() != 1 {
+		t.Fatalf("full map: %+v %v", m, err)
+	}
+	if _, err := DecodeMessageRaw(cat(empty8, full, props)); err == nil {
+		t.Fatal("a duplicate annotations section decoded")
+	}
+}

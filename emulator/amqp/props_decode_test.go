@@ -34,6 +34,19 @@ func TestDecodePropertiesAtMatchesGeneralPath(t *testing.T) {
 		"size mismatch":      {codeList8, 4, 1, codeNull, codeNull},
 		"truncated":          {codeList8, 9, 2, codeNull},
 		"empty":              {},
+		// Strings and symbols each stand in for the other; other types fail.
+		"symbol subject":        list8(4, codeNull, codeNull, codeNull, codeSym8, 1, 'x'),
+		"string content type":   list8(7, codeNull, codeNull, codeNull, codeNull, codeNull, codeNull, codeStr8, 1, 'j'),
+		"long string reply-to":  list8(5, codeNull, codeNull, codeNull, codeNull, codeStr32, 0, 0, 0, 1, 'r'),
+		"binary content type":   list8(7, codeNull, codeNull, codeNull, codeNull, codeNull, codeNull, codeVbin8, 1, 'j'),
+		"string user id":        list8(2, codeNull, codeStr8, 1, 'u'),
+		"binary user id":        list8(2, codeNull, codeVbin8, 1, 'u'),
+		"symbol message id":     list8(1, codeSym8, 1, 'm'),
+		"ubyte group sequence":  list8(12, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, codeUbyte, 7),
+		"ulong group sequence":  list8(12, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, codeUlong, 1, 0, 0, 0, 0, 0, 0, 0),
+		"string timestamp":      list8(9, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, codeStr8, 1, 't'),
+		"truncated string":      list8(3, codeNull, codeNull, codeStr8, 9),
+		"bad type then garbage": list8(2, codeNull, codeUint0, 0xff),
 	}
 	for name, b := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -131,4 +144,9 @@ func TestEncodedBare(t *testing.T) {
 	if err != nil || shared.EncodedBare != nil {
 		t.Fatalf("only the raw decoder keeps the bare part: %v %x", err, shared.EncodedBare)
 	}
+}
+
+// list8 encodes a list8 of count fields from their encoded bytes.
+func list8(count byte, fields ...byte) []byte {
+	return append([]byte{codeList8, byte(1 + len(fields)), count}, fields...)
 }

@@ -105,12 +105,16 @@ func (l *Link) Send(d OutgoingDelivery) error {
 		}
 		s.nextOutgoingID++
 		s.remoteIncomingWindow--
-		if err := s.c.writeFrame(frameTypeAMQP, s.channel, perf, chunk); err != nil {
+		var then func()
+		if i == frames-1 {
+			// Sent runs before the last frame can reach the client, so
+			// nothing the client does after receiving the delivery can
+			// come before it.
+			then = d.Sent
+		}
+		if err := s.c.writeFrameThen(frameTypeAMQP, s.channel, perf, chunk, then); err != nil {
 			return ErrLinkClosed
 		}
-	}
-	if d.Sent != nil {
-		d.Sent()
 	}
 	return nil
 }

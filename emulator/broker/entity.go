@@ -45,6 +45,11 @@ type entity struct {
 
 func (e *entity) props() Properties { return e.cfg.Load().props }
 
+// propsRef reads the properties in place, for the per-message paths: a
+// stored config is never changed (a new one replaces it), so it may be read
+// without copying it.
+func (e *entity) propsRef() *Properties { return &e.cfg.Load().props }
+
 // nextSequence hands out the entity's next sequence number (mu held).
 func (e *entity) nextSequence() int64 {
 	e.nextSeq++
@@ -65,9 +70,9 @@ func (e *entity) queueFor(s subqueue) *msgQueue {
 
 // sizeLimit is the quota in bytes: a subscription shares its topic's.
 func (e *entity) sizeLimit() int64 {
-	mb := e.props().MaxSizeInMegabytes
+	mb := e.propsRef().MaxSizeInMegabytes
 	if e.kind == KindSubscription && e.topic != nil {
-		mb = e.topic.props().MaxSizeInMegabytes
+		mb = e.topic.propsRef().MaxSizeInMegabytes
 	}
 	if mb <= 0 {
 		mb = defaultMaxSizeMB

@@ -141,7 +141,7 @@ func (b *brokerImpl) send(address string, msgs []*Message, schedule, owned bool)
 // checkIncoming applies the entity's per-message checks to a message sent to
 // it directly.
 func (e *entity) checkIncoming(m *Message) error {
-	p := e.props()
+	p := e.propsRef()
 	if limit := p.MaxMessageSizeInKilobytes * 1024; limit > 0 {
 		if n := m.Size(); n > limit {
 			return errMessageSize(n, limit)
@@ -183,7 +183,7 @@ func (b *brokerImpl) routeInto(plan []placement, x *entity, m *Message, hops int
 	if x.kind == KindTopic {
 		return b.fanOut(plan, x, m, hops)
 	}
-	p := x.props()
+	p := x.propsRef()
 	if p.RequiresSession && m.SessionID == nil {
 		return plan, errNotAllowed(textMissingSession)
 	}
@@ -211,7 +211,7 @@ func (b *brokerImpl) routeInto(plan []placement, x *entity, m *Message, hops int
 
 // acceptsForward checks a forwarding target's status and size limit.
 func (e *entity) acceptsForward(m *Message) error {
-	p := e.props()
+	p := e.propsRef()
 	if p.Status == StatusDisabled || p.Status == StatusSendDisabled {
 		return errDisabled(e.path, p.Status)
 	}
@@ -269,7 +269,11 @@ func (b *brokerImpl) apply(plan []placement, quota bool, now time.Time) ([]int64
 	}
 	ents := make([]*entity, 0, 2)
 	for _, p := range plan {
-		ents = append(ents, p.ent)
+		// A batch to one entity locks it once (lockAll drops repeats
+		// anyway, but sorting hundreds of them costs).
+		if len(ents) == 0 || ents[len(ents)-1] != p.ent {
+			ents = append(ents, p.ent)
+		}
 	}
 	unlock := lockAll(ents)
 	defer unlock()
@@ -278,12 +282,20 @@ func (b *brokerImpl) apply(plan []placement, quota bool, now time.Time) ([]int64
 			return nil, errNotFound("The messaging entity '%s' could not be found.", p.ent.path)
 		}
 	}
+	// Each size is worked out once, for the quota and for the store.
+	sizes := make([]int64, len(plan))
+	for i, p := range plan {
+		sizes[i] = p.msg.Size()
+	}
 	if quota {
-		if err := checkQuota(plan); err != nil {
+		if err := checkQuota(plan, sizes); err != nil {
 			return nil, err
 		}
 	}
 	seqs := make([]int64, len(plan))
+	// A batch's entries come in one allocation (freed when the last of
+	// them is, which a batch's messages usually are together).
+	entries := make([]entry, len(plan))
 	for i, p := range plan {
 		m, e := p.msg, p.ent
 		switch p.sq {
@@ -292,7 +304,7 @@ func (b *brokerImpl) apply(plan []placement, quota bool, now time.Time) ([]int64
 		case subDLQ:
 			m.mergeProps(map[string]any{propDeadLetterReason: p.reason, propDeadLetterDescription: p.desc})
 			m.SequenceNumber, m.EnqueuedTime, m.State = e.nextSequence(), now, StateActive
-			e.dlq.insert(m, now)
+			e.dlq.insertAs(&entries[i], m, now)
 		default:
 			m.SequenceNumber = e.nextSequence()
 			m.EnqueuedTime, m.DeliveryCount, m.LockedUntil = now, 0, time.Time{}
@@ -300,9 +312,9 @@ func (b *brokerImpl) apply(plan []placement, quota bool, now time.Time) ([]int64
 			if p.scheduled {
 				m.State = StateScheduled
 			} else {
-				m.ExpiresAt = expiresAt(now, m.TTL, e.props().DefaultMessageTimeToLive)
+				m.ExpiresAt = expiresAt(now, m.TTL, e.propsRef().DefaultMessageTimeToLive)
 			}
-			e.main.insert(m, now)
+			e.main.insertSized(&entries[i], m, sizes[i], now)
 		}
 		seqs[i] = m.SequenceNumber
 		e.accessedAt = now
@@ -312,15 +324,15 @@ func (b *brokerImpl) apply(plan []placement, quota bool, now time.Time) ([]int64
 
 // checkQuota refuses a plan that would take an entity past its size (mu of
 // every entity held).
-func checkQuota(plan []placement) error {
+func checkQuota(plan []placement, sizes []int64) error {
 	// The common case, every placement in one entity, needs no map.
 	one, n := plan[0].ent, int64(0)
-	for _, p := range plan {
+	for i, p := range plan {
 		if p.ent != one {
 			one = nil
 			break
 		}
-		n += p.msg.Size()
+		n += sizes[i]
 	}
 	if one != nil {
 		if limit := one.sizeLimit(); one.sizeBytes+n > limit {
@@ -329,8 +341,8 @@ func checkQuota(plan []placement) error {
 		return nil
 	}
 	add := make(map[*entity]int64, 2)
-	for _, p := range plan {
-		add[p.ent] += p.msg.Size()
+	for i, p := range plan {
+		add[p.ent] += sizes[i]
 	}
 	for e, n := range add {
 		if limit := e.sizeLimit(); e.sizeBytes+n > limit {

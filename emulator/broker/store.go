@@ -78,7 +78,18 @@ func (q *msgQueue) sessionful() bool { return q.sessions != nil }
 
 // insert stores m (its SequenceNumber already set) as scheduled or active.
 func (q *msgQueue) insert(m *Message, now time.Time) *entry {
-	e := &entry{msg: m, seq: m.SequenceNumber, q: q, size: m.Size(), availIdx: -1, timerIdx: -1, expIdx: -1}
+	return q.insertAs(new(entry), m, now)
+}
+
+// insertAs is insert with the entry's memory given, a zero entry: a batch
+// allocates its entries together.
+func (q *msgQueue) insertAs(e *entry, m *Message, now time.Time) *entry {
+	return q.insertSized(e, m, m.Size(), now)
+}
+
+// insertSized is insertAs for a caller that knows m.Size() already.
+func (q *msgQueue) insertSized(e *entry, m *Message, size int64, now time.Time) *entry {
+	*e = entry{msg: m, seq: m.SequenceNumber, q: q, size: size, availIdx: -1, timerIdx: -1, expIdx: -1}
 	n := len(q.entries)
 	if n == 0 || q.entries[n-1].seq < e.seq {
 		q.entries = append(q.entries, e)
@@ -143,6 +154,9 @@ func (q *msgQueue) makeAvailable(e *entry) {
 		return
 	}
 	q.avail.Push(e)
+	if len(q.receivers) == 0 {
+		return // the common case while a queue fills: no map walk
+	}
 	for r := range q.receivers {
 		r.signal.fire()
 	}
