@@ -205,12 +205,6 @@ func BenchmarkCursorMove(b *testing.B) {
 	}
 }
 
-// BenchmarkFilterKeystroke: the budget (≤ 5 ms over 1,000 entities) has
-// nothing to measure until the entities view gets a filter.
-func BenchmarkFilterKeystroke(b *testing.B) {
-	b.Skip("no filter in the entities view yet")
-}
-
 // BenchmarkFirstFrame is New, Init, the first WindowSizeMsg and the first
 // View; Init's connect command is returned but not run (connection excluded).
 func BenchmarkFirstFrame(b *testing.B) {
