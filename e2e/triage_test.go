@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,15 +14,7 @@ import (
 // selected and resubmitted, the summary says how many moved, and the
 // entity list's counts agree (dead letters down, active up by as many).
 func TestTUITriageResubmitOneReason(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is not installed, but CI must run the end-to-end TUI test")
-		}
-		t.Skip("tmux is not installed; the end-to-end TUI test needs it (CI installs it in .ci/run)")
-	}
+	needTmux(t)
 	bin := buildSbx(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()

@@ -15,17 +15,7 @@ import (
 // TestTUIWalkToDeadLetter builds sbx, opens the demo namespace, walks to the
 // first dead-lettered message of orders, checks its decoded body and quits.
 func TestTUIWalkToDeadLetter(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			// CI installs tmux in .ci/run: a missing tmux there is a broken
-			// CI script, not a reason to pass without testing.
-			t.Fatal("tmux is not installed, but CI must run the end-to-end TUI test")
-		}
-		t.Skip("tmux is not installed; the end-to-end TUI test needs it (CI installs it in .ci/run)")
-	}
+	needTmux(t)
 
 	bin := buildSbx(t)
 	shots := newScreenshotter(t)
@@ -180,4 +170,20 @@ func lineWithField(screen, name string) string {
 // shellQuote quotes s for the POSIX shell tmux runs the command with.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// needTmux skips an end-to-end test in -short mode or without tmux, except
+// on CI: CI installs tmux in .ci/run, so a missing tmux there is a broken
+// CI script, not a reason to pass without testing.
+func needTmux(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is not installed, but CI must run the end-to-end TUI test")
+		}
+		t.Skip("tmux is not installed; the end-to-end TUI test needs it (CI installs it in .ci/run)")
+	}
 }
