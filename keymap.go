@@ -173,7 +173,7 @@ var keyContexts = map[string][]string{
 	"entities":   {"Filter", "SortNext", "SortReverse", "OnlyDeadLetters", "AutoRefresh", "Rules", "Send"},
 	"messages": {"Filter", "SortNext", "SortReverse", "NextTab", "PrevTab", "AbsoluteTime", "ReasonSummary",
 		"Select", "SelectUp", "SelectDown", "SelectAll", "Lock", "Resubmit", "EditResubmit", "Delete", "Purge",
-		"Export", "Send", "SendFromTemplate", "CancelScheduled", "AcceptSession"},
+		"Export", "Send", "SendFromTemplate", "CancelScheduled", "AcceptSession", "LoadAll"},
 	"locked": {"Complete", "Abandon", "DeadLetter", "Defer", "Renew", "RenewAll", "AutoRenew", "SessionState"},
 	"detail": {"Mode", "Wrap", "Search", "NextMatch", "PrevMatch", "CopyBody", "CopyProperty", "SaveBody", "Pager", "Editor"},
 }

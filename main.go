@@ -80,6 +80,7 @@ TUI flags:
   --no-demo              do not offer the embedded demo namespace
   --keys PATH            key overrides file (default: <user config dir>/sbx/keys.json)
   --debug FILE           write a debug log to FILE (secrets redacted)
+  --debug-frames         with --debug: also log each AMQP frame's header (never its payload)
   --no-mouse             leave the mouse to the terminal (its own text selection)
 
 Run "sbx emulator -h" for the emulator's flags.

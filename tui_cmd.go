@@ -21,68 +21,99 @@ import (
 	"github.com/sbx-tui/sbx/ui"
 )
 
-// runTUI runs `sbx [flags]`: the terminal UI on the namespaces view, with
-// the embedded demo namespace first and selected unless a namespace was
-// named on the command line.
-func runTUI(args []string, stdout, stderr io.Writer) error {
+// tuiFlags is the parsed command line of `sbx [flags]`.
+type tuiFlags struct {
+	namespaces  sbsvc.Flags
+	configPath  string
+	noDemo      bool
+	debugPath   string
+	debugFrames bool
+	keysPath    string
+	noMouse     bool
+}
+
+// parseTUIFlags reads `sbx [flags]`; a mistake is a usageError.
+func parseTUIFlags(args []string, stderr io.Writer) (tuiFlags, error) {
+	var f tuiFlags
 	fset := flag.NewFlagSet("sbx", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	var flags sbsvc.Flags
-	fset.StringVar(&flags.ConnectionString, "connection-string", "", "connect to this namespace (or env:VAR / file:path)")
-	fset.StringVar(&flags.Namespace, "namespace", "", "fully qualified namespace for Microsoft Entra ID sign-in")
-	fset.StringVar(&flags.Auth, "auth", "", "how to sign in with --namespace (default, azure-cli …)")
-	fset.StringVar(&flags.Entity, "entity", "", "scope browsing to one queue or topic/Subscriptions/sub")
-	fset.BoolVar(&flags.ReadOnly, "read-only", false, "read-only mode for every namespace")
-	configPath := fset.String("config", "", "config file (default: the user config directory's sbx/config.json)")
-	noDemo := fset.Bool("no-demo", false, "do not offer the embedded demo namespace")
-	debugPath := fset.String("debug", "", "write a debug log (secrets redacted) to this file")
-	keysPath := fset.String("keys", "", "key overrides file (default: the user config directory's sbx/keys.json)")
-	noMouse := fset.Bool("no-mouse", false, "leave the mouse to the terminal (its own text selection)")
+	fset.StringVar(&f.namespaces.ConnectionString, "connection-string", "", "connect to this namespace (or env:VAR / file:path)")
+	fset.StringVar(&f.namespaces.Namespace, "namespace", "", "fully qualified namespace for Microsoft Entra ID sign-in")
+	fset.StringVar(&f.namespaces.Auth, "auth", "", "how to sign in with --namespace (default, azure-cli …)")
+	fset.StringVar(&f.namespaces.Entity, "entity", "", "scope browsing to one queue or topic/Subscriptions/sub")
+	fset.BoolVar(&f.namespaces.ReadOnly, "read-only", false, "read-only mode for every namespace")
+	fset.StringVar(&f.configPath, "config", "", "config file (default: the user config directory's sbx/config.json)")
+	fset.BoolVar(&f.noDemo, "no-demo", false, "do not offer the embedded demo namespace")
+	fset.StringVar(&f.debugPath, "debug", "", "write a debug log (secrets redacted) to this file")
+	fset.BoolVar(&f.debugFrames, "debug-frames", false, "also log each AMQP frame's header (never its payload) to the --debug log")
+	fset.StringVar(&f.keysPath, "keys", "", "key overrides file (default: the user config directory's sbx/keys.json)")
+	fset.BoolVar(&f.noMouse, "no-mouse", false, "leave the mouse to the terminal (its own text selection)")
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sbx [flags]\n\nOpens the terminal UI.\n\nFlags:")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return f, err
 		}
-		return usageError{err.Error()}
+		return f, usageError{err.Error()}
 	}
 	if fset.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fset.Arg(0))}
+		return f, usageError{fmt.Sprintf("unexpected argument %q", fset.Arg(0))}
 	}
-	keys, err := tuiKeys(*keysPath)
+	// The frames go to the debug log: without one they would vanish, and
+	// the user would think nothing was traced.
+	if f.debugFrames && f.debugPath == "" {
+		return f, usageError{"--debug-frames needs --debug FILE: the frame headers are written to that debug log"}
+	}
+	return f, nil
+}
+
+// connectOptions are the options every namespace connects with.
+func (f tuiFlags) connectOptions(logger *slog.Logger) sbsvc.ConnectOptions {
+	return sbsvc.ConnectOptions{Logger: logger, TraceFrames: f.debugFrames}
+}
+
+// runTUI runs `sbx [flags]`: the terminal UI on the namespaces view, with
+// the embedded demo namespace first and selected unless a namespace was
+// named on the command line.
+func runTUI(args []string, stdout, stderr io.Writer) error {
+	f, err := parseTUIFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	keys, err := tuiKeys(f.keysPath)
 	if err != nil {
 		return err
 	}
 	logger := slog.New(slog.DiscardHandler)
-	if *debugPath != "" {
-		dl, err := sbsvc.OpenDebugLog(*debugPath, false)
+	if f.debugPath != "" {
+		dl, err := sbsvc.OpenDebugLog(f.debugPath, false)
 		if err != nil {
 			return fmt.Errorf("--debug: %w", err)
 		}
 		defer dl.Close()
 		logger = dl.Logger
 	}
-	if *configPath == "" {
+	if f.configPath == "" {
 		if p, err := sbsvc.DefaultConfigPath(); err == nil {
-			*configPath = p
+			f.configPath = p
 		}
 	}
-	connectOpts := sbsvc.ConnectOptions{Logger: logger}
-	targets, selected, err := tuiTargets(*configPath, flags, !*noDemo, connectOpts)
+	connectOpts := f.connectOptions(logger)
+	targets, selected, err := tuiTargets(f.configPath, f.namespaces, !f.noDemo, connectOpts)
 	if err != nil {
 		return err
 	}
-	logger.Info("sbx starting", "version", version, "namespaces", len(targets), "read_only", flags.ReadOnly, "config", *configPath)
+	logger.Info("sbx starting", "version", version, "namespaces", len(targets), "read_only", f.namespaces.ReadOnly, "config", f.configPath)
 	app := model.New(model.Options{
-		Targets: targets, Selected: selected, ReadOnly: flags.ReadOnly,
+		Targets: targets, Selected: selected, ReadOnly: f.namespaces.ReadOnly,
 		// Dark until the terminal answers the background query; the App
 		// then switches to the light palette if need be.
 		Styles:     ui.NewStyles(true, ui.NoColorFromEnv(os.Getenv)),
 		Keys:       keys,
-		ConfigPath: *configPath, ConnectOptions: connectOpts,
-		NoMouse: *noMouse,
+		ConfigPath: f.configPath, ConnectOptions: connectOpts,
+		NoMouse: f.noMouse,
 	})
 	prog := tea.NewProgram(app)
 	app.SetProgram(prog.Send)
@@ -112,7 +143,7 @@ func tuiTargets(configPath string, flags sbsvc.Flags, demo bool, opts sbsvc.Conn
 	}
 	var targets []model.Target
 	if demo {
-		targets = append(targets, demoTarget(opts.Logger))
+		targets = append(targets, demoTargetWith(opts))
 	}
 	selected := 0
 	for _, src := range sources {
@@ -131,9 +162,16 @@ func tuiTargets(configPath string, flags sbsvc.Flags, demo bool, opts sbsvc.Conn
 // free loopback ports, seeded through the SDK, started only when the TUI
 // connects it (inside a tea.Cmd).
 func demoTarget(logger *slog.Logger) model.Target {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	return demoTargetWith(sbsvc.ConnectOptions{Logger: logger})
+}
+
+// demoTargetWith is demoTarget connecting with opts (a logger, frame
+// tracing).
+func demoTargetWith(opts sbsvc.ConnectOptions) model.Target {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	logger := opts.Logger
 	return model.Target{
 		Name: "sbx-demo", Endpoint: "embedded emulator (loopback)", Auth: "emulator", Demo: true,
 		Connect: func(ctx context.Context) (model.Conn, error) {
@@ -153,7 +191,7 @@ func demoTarget(logger *slog.Logger) model.Target {
 			ns, err := sbsvc.ConnectWithOptions(ctx, sbsvc.Source{
 				Name: "sbx-demo", Origin: "demo", Auth: sbsvc.AuthConnectionString,
 				ConnectionString: em.ConnectionString, AdminEndpoint: em.HTTPAddr,
-			}, sbsvc.ConnectOptions{Logger: logger})
+			}, opts)
 			if err != nil {
 				_ = em.Close()
 				return nil, err

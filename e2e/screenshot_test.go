@@ -78,5 +78,9 @@ func (s *screenshotter) shoot(t *testing.T, p *pane, name string) {
 	if err != nil {
 		t.Fatalf("freeze %s: %v\n%s", name, err, out)
 	}
+	// freeze writes 0600; the committed pictures are for everyone to read.
+	if err := os.Chmod(png, 0o644); err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
 	t.Logf("wrote %s", png)
 }

@@ -47,7 +47,7 @@ func TestTUITriageResubmitOneReason(t *testing.T) {
 	p.waitForText(ctx, "2 selected")
 
 	p.send("R")
-	p.waitForText(ctx, "Resubmit from orders › dead-letter", "2 selected messages", "duplicate detection", "message ids: [ ] new ids")
+	p.waitForText(ctx, "Resubmit from orders › dead-letter", "2 selected messages", "duplicate detection", "message ids: [x] keep", "get new ids")
 	p.send("Enter")
 	s := p.waitFor(ctx, "the summary", func(s string) bool {
 		return strings.Contains(squash(s), "moved: 2") && strings.Contains(s, "enter or esc to close")

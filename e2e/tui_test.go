@@ -7,20 +7,24 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 )
 
 // TestTUIWalkToDeadLetter builds sbx, opens the demo namespace, walks to the
-// first dead-lettered message of orders, checks its decoded body and quits.
+// first dead-lettered message of orders (through the reason summary),
+// checks its decoded body, peek-locks two dead letters and watches their
+// countdown, abandons them and quits.
 func TestTUIWalkToDeadLetter(t *testing.T) {
 	needTmux(t)
 
 	bin := buildSbx(t)
 	shots := newScreenshotter(t)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	// Generous: rendering each screenshot takes seconds on a loaded machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
 
 	work := t.TempDir()
@@ -54,6 +58,18 @@ func TestTUIWalkToDeadLetter(t *testing.T) {
 	}
 	shots.shoot(t, p, "messages-dlq")
 
+	// The reason summary groups the dead letters; v closes it again.
+	p.send("v")
+	s = p.waitForText(ctx, "COUNT", "REASON", "DESCRIPTION", "SchemaValidationFailed")
+	if !strings.Contains(s, "All 4 messages loaded") {
+		t.Errorf("the reason summary does not cover every dead letter:\n%s", s)
+	}
+	shots.shoot(t, p, "reason-summary")
+	p.send("v")
+	p.waitFor(ctx, "the list back with ORD-1007 selected", func(s string) bool {
+		return !strings.Contains(s, "COUNT") && strings.Contains(cursorLine(s), "ORD-1007")
+	})
+
 	p.send("Enter")
 	s = p.waitForText(ctx, `"amount": "12,50"`)
 	for _, want := range []string{
@@ -76,6 +92,29 @@ func TestTUIWalkToDeadLetter(t *testing.T) {
 	p.send("Escape")
 	p.waitForText(ctx, "detected JSON")
 
+	// Peek-lock two dead letters: the locked view counts their locks down.
+	p.send("Escape")
+	p.waitForText(ctx, "[Dead-letter]", "ORD-1007")
+	p.send("l")
+	p.waitForText(ctx, "lock how many?")
+	p.send("BSpace", "BSpace", "2", "Enter")
+	s = p.waitForText(ctx, "2 messages locked from orders", "auto-renew off", "ORD-1007")
+	first := lockClock.FindString(lineWithField(s, "ORD-1007"))
+	if first == "" {
+		t.Fatalf("no lock countdown on the ORD-1007 row:\n%s", s)
+	}
+	p.waitFor(ctx, "the countdown to tick from "+first, func(s string) bool {
+		now := lockClock.FindString(lineWithField(s, "ORD-1007"))
+		return now != "" && now < first
+	})
+	// Let the "locked 2 messages" notice go before the picture.
+	p.waitFor(ctx, "the notice to go", func(s string) bool { return !strings.Contains(s, "✓ locked") })
+	shots.shoot(t, p, "locked")
+	p.send("Escape")
+	p.waitForText(ctx, "still locked. Leave how?")
+	p.send("a")
+	p.waitForText(ctx, "abandoned 2 messages", "[Dead-letter]")
+
 	p.send("q")
 	quitCtx, quitCancel := context.WithTimeout(ctx, 5*time.Second)
 	defer quitCancel()
@@ -95,6 +134,9 @@ func TestTUIWalkToDeadLetter(t *testing.T) {
 		t.Errorf("TUI output left on the normal screen after quit:\n%s", s)
 	}
 }
+
+// lockClock is a lock countdown cell ("00:59").
+var lockClock = regexp.MustCompile(`\b\d\d:\d\d\b`)
 
 // buildSbx compiles the module's main package into a temporary directory.
 func buildSbx(t *testing.T) string {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -147,6 +149,21 @@ func subCount(e sbsvc.Entity, q sbsvc.SubQueue) int64 {
 func defaultFileName(req actionRequest, now time.Time) string {
 	name := strings.NewReplacer("/", "-", "$", "", " ", "-").Replace(entityPath(req.entity))
 	return fmt.Sprintf("%s-%s-%s.jsonl", name, strings.ReplaceAll(subName(req.sub), " ", "-"), now.UTC().Format("20060102T150405"))
+}
+
+// absFilePath expands a leading "~/" and makes p absolute, so a summary
+// says exactly where a file went whatever directory sbx was started in.
+// Should the working directory be unknown, p is kept as typed.
+func absFilePath(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, rest)
+		}
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
 }
 
 // seqList is "#4, #5, #9 …" cut after a few.

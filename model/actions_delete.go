@@ -29,7 +29,7 @@ func startDelete(sh *shared, wc writeConn, req actionRequest) (tea.Cmd, *navigat
 	f.intro = []string{"which: " + seqList(seqs),
 		"Each is received by its sequence number and completed: it is gone for good."}
 	f.warn = []string{"Reaching a message by number may lock others on the way; they are abandoned again, which counts a delivery on each."}
-	f.toggle("sure", "delete them", false, "yes, delete", "no (space to change)")
+	f.toggle("sure", "delete them", false, "yes, delete", "not yet")
 	f.submit = func(f *formView) (formStep, error) {
 		if !f.isOn("sure") {
 			return formStep{}, fmt.Errorf("tick “delete them” with space first")
@@ -105,6 +105,7 @@ func startPurge(sh *shared, wc writeConn, req actionRequest) (tea.Cmd, *navigati
 			if path = f.value("path"); path == "" {
 				return formStep{}, fmt.Errorf("name the export file, or switch export off")
 			}
+			path = absFilePath(path)
 		}
 		bv, cmd := newBulkView(sh, purgeJob(wc, req, path))
 		return formStep{next: bv, nextCmd: cmd}, nil
@@ -177,6 +178,7 @@ func startExport(sh *shared, wc writeConn, req actionRequest) (tea.Cmd, *navigat
 		if path == "" {
 			return formStep{}, fmt.Errorf("name the file")
 		}
+		path = absFilePath(path)
 		bv, cmd := newBulkView(sh, exportJob(wc, req, seqs, path, what))
 		return formStep{next: bv, nextCmd: cmd}, nil
 	}
@@ -290,7 +292,7 @@ func startCancelScheduled(sh *shared, wc writeConn, req actionRequest) (tea.Cmd,
 	f := newFormView(sh, fmt.Sprintf("Cancel %s", plural(len(seqs), "scheduled message", "scheduled messages")), "cancel scheduled")
 	f.submitKey = "cancel them"
 	f.intro = []string{"which: " + seqList(seqs), "of:    " + ref.Path(), "They are removed before they ever appear."}
-	f.toggle("sure", "cancel them", false, "yes", "no (space to change)")
+	f.toggle("sure", "cancel them", false, "yes, cancel them", "not yet")
 	f.submit = func(f *formView) (formStep, error) {
 		if !f.isOn("sure") {
 			return formStep{}, fmt.Errorf("tick “cancel them” with space first")

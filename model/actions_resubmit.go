@@ -85,22 +85,21 @@ func resubmitForm(sh *shared, wc writeConn, plan resubmitPlan) *formView {
 		"to:    " + destination(req) + ", unless a target is typed below",
 		"copies keep body, properties, content type, ids, session, partition key, TTL;",
 		"DeadLetterReason and DeadLetterErrorDescription are dropped unless kept below.",
+		"ids:   a target with duplicate detection silently drops a copy whose id it still remembers, so copies of messages enqueued within its window get new ids; older ones keep theirs.",
 		"Each copy is accepted before its original is completed: a failure can duplicate, never lose.",
 	}
 	if plan.edited != "" {
 		f.intro = append([]string{"edited: " + plan.edited}, f.intro...)
 	}
-	// Duplicate detection on the destination drops, silently, a copy whose
-	// id it saw within its window — the original send counts — and the
-	// original would then be completed: the message lost. So on such an
-	// entity the copies get new ids unless the user says otherwise.
-	keepIDs := !(req.entity.RequiresDuplicateDetection && req.entity.Kind == sbsvc.QueueEntity)
-	if !keepIDs {
-		f.warn = append(f.warn, entityPath(req.entity)+" has duplicate detection: a copy keeping an id it saw within its window is dropped without error, and the original would still be completed. New ids are chosen for that reason.")
+	if req.entity.RequiresDuplicateDetection && req.entity.Kind == sbsvc.QueueEntity {
+		f.intro = append(f.intro, entityPath(req.entity)+" has duplicate detection: copies of its messages enqueued within its window come back with new ids.")
 	}
-	f.toggle("ids", "message ids", keepIDs, "keep (duplicate detection can drop a repeat)", "new ids")
+	// Kept ids are safe by default: sbsvc renames the copies a
+	// de-duplicating target could drop, and keeping the others lets the
+	// target drop a repeated resubmit.
+	f.toggle("ids", "message ids", true, "keep (new ids only where duplicate detection would drop them)", "new ids for every copy")
 	f.line("target", "target override", "", "a queue or topic name; empty = the source")
-	f.toggle("keepdl", "dead-letter reason", false, "keep it in the copies' properties", "drop it")
+	f.toggle("keepdl", "dead-letter reason", false, "keep it in the copies' properties", "dropped")
 	f.focus = 1 // on the target field, never on a yes
 	f.submit = func(f *formView) (formStep, error) {
 		opts := plan.opts
@@ -138,25 +137,13 @@ func resubmitJob(wc writeConn, plan resubmitPlan, opts sbsvc.ResubmitOptions, to
 				}
 			}
 			res, err := wc.Resubmit(ctx, plan.ref, opts)
-			if opts.Target == "" && plan.req.entity.Kind == sbsvc.QueueEntity {
-				res.FanOut = dropQueueFanOut(res.FanOut, plan.req.entity.Name)
-			}
 			return resubmitSummary(res, err, opts.AuditPath)
 		}}
 }
 
-// dropQueueFanOut leaves out a fan-out entry naming the source queue:
-// copies that go back to a queue do not fan out, whatever a failed topic
-// lookup reported.
-func dropQueueFanOut(fo []sbsvc.FanOut, queue string) []sbsvc.FanOut {
-	out := fo[:0]
-	for _, f := range fo {
-		if f.Topic != queue {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+// noteWidth is the width notes are wrapped to in a summary: narrow enough
+// for an 80-column terminal.
+const noteWidth = 76
 
 // resubmitSummary lists what a resubmit did, failures grouped by error.
 func resubmitSummary(res sbsvc.ResubmitResult, err error, auditPath string) bulkSummary {
@@ -171,6 +158,22 @@ func resubmitSummary(res sbsvc.ResubmitResult, err error, auditPath string) bulk
 	}
 	if extra > 0 {
 		s.lines = append(s.lines, fmt.Sprintf("extra copies:        %d sends had an unknown outcome before one succeeded", extra))
+	}
+	if res.Renamed > 0 {
+		s.lines = append(s.lines, fmt.Sprintf("new ids:             %d (the target's duplicate detection could have dropped kept ones)", res.Renamed))
+	}
+	if res.MayBeDropped > 0 {
+		s.lines = append(s.lines, fmt.Sprintf("may be dropped:      %d (ids kept that the target's duplicate detection may remember)", res.MayBeDropped))
+	}
+	// A note is a sentence or two: wrapped here, since the summary cuts
+	// each line at the screen's width.
+	for _, n := range res.Notes {
+		for i, l := range strings.Split(ansiWrap("note: "+n, noteWidth), "\n") {
+			if i > 0 {
+				l = "      " + l
+			}
+			s.lines = append(s.lines, l)
+		}
 	}
 	for _, fo := range res.FanOut {
 		s.lines = append(s.lines, "fan-out: "+fo.String())
@@ -191,7 +194,7 @@ func resubmitSummary(res sbsvc.ResubmitResult, err error, auditPath string) bulk
 	if err != nil && !res.Cancelled {
 		s.errors = append(s.errors, "resubmit stopped: "+errorLine(err))
 	}
-	s.warn = len(res.Failed) > 0 || len(res.PossibleDuplicates) > 0 || res.Cancelled || err != nil
+	s.warn = len(res.Failed) > 0 || len(res.PossibleDuplicates) > 0 || res.MayBeDropped > 0 || res.Cancelled || err != nil
 	s.toast = fmt.Sprintf("resubmitted %d, failed %d, possible duplicates %d", len(res.Moved), len(res.Failed), len(res.PossibleDuplicates))
 	return s
 }
@@ -303,7 +306,7 @@ func describeFanout(ctx context.Context, wc writeConn, topic string) []string {
 		lines = append(lines, "reaches: "+strings.Join(reaches, ", "))
 	}
 	if len(may) > 0 {
-		lines = append(lines, "may also reach (filters not evaluated here): "+strings.Join(may, ", "))
+		lines = append(lines, "may also reach (their filters depend on each message): "+strings.Join(may, ", "))
 	}
 	return lines
 }

@@ -112,6 +112,7 @@ func TestResubmitTargetOverride(t *testing.T) {
 	e.h.typeText(other.Name)
 	e.h.press("enter")
 	e.h.mustSee("moved:               2", "→ "+other.Name)
+	e.h.mustNotSee("fan-out")
 	if c := e.counts(other.Name); c.Active != 2 {
 		t.Fatalf("target holds %d, want 2", c.Active)
 	}
@@ -189,9 +190,10 @@ func TestParseMessageDocErrors(t *testing.T) {
 
 // On a queue with duplicate detection, kept ids would make the service drop
 // the copies silently (it saw those ids when the originals were sent) while
-// the originals are completed: the form warns and defaults to new ids, and
-// the copies do arrive.
-func TestResubmitToDuplicateDetectingQueueDefaultsToNewIDs(t *testing.T) {
+// the originals are completed. Ids are kept by default all the same: sbsvc
+// gives the copies of recent messages new ids, the form says so, the
+// summary counts them, and the copies arrive.
+func TestResubmitToDuplicateDetectingQueueRenamesRecentMessages(t *testing.T) {
 	e := newActionEnv(t, Options{})
 	q := e.queue(broker.Properties{RequiresDuplicateDetection: true}, 2)
 	e.deadLetter(q.Name, 2, func(int) string { return "x" })
@@ -199,12 +201,53 @@ func TestResubmitToDuplicateDetectingQueueDefaultsToNewIDs(t *testing.T) {
 	if !q.RequiresDuplicateDetection {
 		t.Fatal("the listing does not report duplicate detection")
 	}
+	dead := e.peekAll(sbsvc.EntityRef{Queue: q.Name, SubQueue: sbsvc.DeadLetter})
 	e.act(actionRequest{kind: actResubmit, entity: q, sub: sbsvc.DeadLetter, all: true})
-	e.h.mustSee("has duplicate detection", "[ ] new ids")
+	e.h.mustSee("[x] keep (new ids only where duplicate detection would drop them)",
+		q.Name+" has duplicate detection", "enqueued within its window get new ids")
 	e.h.press("enter")
-	e.h.mustSee("moved:               2")
+	e.h.mustSee("moved:               2", "new ids:             2 (the target's duplicate detection")
+	e.h.mustNotSee("fan-out", "may be dropped")
 	if c := e.counts(q.Name); c.Active != 2 || c.DeadLetter != 0 {
 		t.Fatalf("after resubmit: %+v, want the 2 copies active", c)
+	}
+	for _, m := range e.peekAll(sbsvc.EntityRef{Queue: q.Name}) {
+		for _, d := range dead {
+			if m.MessageID == d.MessageID {
+				t.Fatalf("copy %s kept its id: the queue would have dropped it", m.MessageID)
+			}
+		}
+	}
+}
+
+// The summary tells of renamed copies, copies that may have been dropped
+// and the assumptions sbsvc made; a copy that may be dropped is a warning.
+func TestResubmitSummaryReportsIDsAndNotes(t *testing.T) {
+	note := "the duplicate detection settings of q could not be read (authentication: reading them needs Manage rights): " +
+		"it was assumed to detect duplicates over 7 days, the service maximum"
+	res := sbsvc.ResubmitResult{Moved: []sbsvc.ResubmitItem{{SequenceNumber: 1}, {SequenceNumber: 2}},
+		Renamed: 1, MayBeDropped: 1, Notes: []string{note}}
+	s := resubmitSummary(res, nil, "/tmp/audit.jsonl")
+	text := strings.Join(s.lines, "\n")
+	for _, want := range []string{"new ids:             1", "may be dropped:      1", "note: the duplicate detection settings of q", "the service maximum"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+	// The note is wrapped to fit 80 columns, not cut.
+	for _, l := range s.lines {
+		if strings.Contains(l, "duplicate detection settings") || strings.Contains(l, "service maximum") {
+			if len(l) > 80 {
+				t.Errorf("note line of %d columns: %q", len(l), l)
+			}
+		}
+	}
+	if !s.warn {
+		t.Error("a copy that may have been dropped is not a warning")
+	}
+	s = resubmitSummary(sbsvc.ResubmitResult{Moved: res.Moved}, nil, "/tmp/audit.jsonl")
+	if text := strings.Join(s.lines, "\n"); strings.Contains(text, "new ids") || strings.Contains(text, "note:") || s.warn {
+		t.Errorf("a plain resubmit's summary:\n%s (warn %v)", text, s.warn)
 	}
 }
 
@@ -250,7 +293,7 @@ func TestResubmitFromSubscriptionWarnsOfFanOut(t *testing.T) {
 		}
 	}
 	e.act(actionRequest{kind: actResubmit, entity: all, sub: sbsvc.DeadLetter, all: true})
-	e.h.mustSee("copies go to topic news", "reaches: all", "may also reach (filters not evaluated here): eu", "to:    topic news")
+	e.h.mustSee("copies go to topic news", "reaches: all", "may also reach (their filters depend on each message): eu", "to:    topic news")
 	e.h.press("enter")
 	e.h.mustSee("moved:               1")
 	if got := e.peekAll(ref); len(got) != 1 || got[0].MessageID != "n-1" {

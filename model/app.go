@@ -26,6 +26,7 @@ type App struct {
 	width    int
 	height   int
 	showHelp bool
+	helpTop  int // help lines scrolled past (a help taller than the screen)
 	spin     spinner.Model
 	spinning bool
 	toast    *shownToast
@@ -209,6 +210,15 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // the view's body (the breadcrumbs take the first line). Nothing under
 // the help screen or the jump prompt is clickable.
 func (a *App) mouse(msg tea.Msg, m tea.Mouse) tea.Cmd {
+	if w, ok := msg.(tea.MouseWheelMsg); ok && a.showHelp && !ui.TooSmall(a.width, a.height) {
+		switch w.Button {
+		case tea.MouseWheelDown:
+			a.scrollHelp(wheelRows)
+		case tea.MouseWheelUp:
+			a.scrollHelp(-wheelRows)
+		}
+		return nil
+	}
 	if a.showHelp || a.jump != nil || ui.TooSmall(a.width, a.height) || m.Y < 1 || m.Y > a.bodyHeight() {
 		return nil
 	}
@@ -241,13 +251,17 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		a.showHelp = !a.showHelp
+		a.showHelp, a.helpTop = !a.showHelp, 0
 		return nil
 	case a.showHelp && key.Matches(msg, k.Back):
 		a.showHelp = false
 		return nil
 	case ui.TooSmall(a.width, a.height) && a.width > 0:
 		return nil // nothing is visible to act on
+	case a.showHelp && !key.Matches(msg, k.Jump):
+		// The help covers the view: keys move the help, never act unseen.
+		a.helpKey(msg)
+		return nil
 	case key.Matches(msg, k.Jump):
 		a.showHelp = false
 		return a.openJump()
@@ -346,16 +360,24 @@ func (a *App) render() string {
 	}
 	var body string
 	if a.showHelp {
-		body = st.Help(a.helpGroups(), a.bodyWidth())
+		body = a.helpPage()
 	} else {
 		body = a.top().render()
 	}
 	body = fitLines(body, a.bodyWidth(), a.bodyHeight())
+	// A toast never hides a prompt being typed into: it is drawn just
+	// above the view's prompt line(s), or above the jump box.
+	keep := 0
+	if p, ok := a.top().(bottomPrompt); ok && !a.showHelp {
+		keep = p.promptLines()
+	}
 	if a.jump != nil {
-		body = overlayBottom(body, a.jump.render(st, a.bodyWidth()))
+		box := a.jump.render(st, a.bodyWidth())
+		body = overlayBottom(body, box, 0)
+		keep = lineCount(box)
 	}
 	if a.toast != nil {
-		body = overlayBottom(body, st.Toast(a.toast.kind, a.toast.text, min(a.width, 80)))
+		body = overlayBottom(body, st.Toast(a.toast.kind, a.toast.text, min(a.width, 80)), keep)
 	}
 	return strings.Join([]string{
 		ui.Fit(st.Breadcrumbs(crumbs, a.width), a.width),
@@ -364,18 +386,20 @@ func (a *App) render() string {
 	}, "\n")
 }
 
-// overlayBottom replaces the last lines of body with box's lines (a toast
-// over the bottom of the view), keeping the line count.
-func overlayBottom(body, box string) string {
+// overlayBottom replaces lines of body with box's lines (a toast over the
+// bottom of the view), ending keep lines above the last, keeping the line
+// count. A box with no room above the kept lines is not drawn.
+func overlayBottom(body, box string, keep int) string {
 	if box == "" {
 		return body
 	}
 	lines := strings.Split(body, "\n")
 	boxLines := strings.Split(box, "\n")
-	if len(boxLines) > len(lines) {
+	end := len(lines) - max(keep, 0)
+	if len(boxLines) > end {
 		return body
 	}
-	copy(lines[len(lines)-len(boxLines):], boxLines)
+	copy(lines[end-len(boxLines):end], boxLines)
 	return strings.Join(lines, "\n")
 }
 
@@ -396,6 +420,9 @@ func (a *App) helpGroups() []ui.HelpGroup {
 func (a *App) statusBar() string {
 	st := a.sh.styles
 	bar := ui.StatusBar{Badges: []string{st.Badge(ui.BadgePeek, "PEEK")}}
+	if b, ok := a.top().(accessBadger); ok {
+		bar.Badges[0] = st.Badge(ui.BadgeInfo, b.accessBadge())
+	}
 	name, readOnly := a.ns.current()
 	if readOnly || a.sh.readOnly {
 		bar.Badges = append(bar.Badges, st.Badge(ui.BadgeReadOnly, "READ-ONLY"))
@@ -412,6 +439,9 @@ func (a *App) statusBar() string {
 	bindings := a.sh.keys.ShortHelp()
 	if h, ok := a.top().(hinter); ok && !a.showHelp {
 		bindings = h.hints()
+	}
+	if a.showHelp {
+		bindings = a.helpHints()
 	}
 	for _, b := range bindings {
 		if b.Enabled() {

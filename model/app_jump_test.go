@@ -33,6 +33,7 @@ func TestJumpOpensTheBestMatch(t *testing.T) {
 	if mv.entity.Name != "alerts" || mv.entity.Topic != "events" {
 		t.Fatalf("opened %s/%s", mv.entity.Topic, mv.entity.Name)
 	}
+	h.mustSee("events › alerts › Active") // the tree's words in the breadcrumbs, not "events/Subscriptions/alerts"
 	if e, _ := ev.selected(); e.Name != "alerts" {
 		t.Fatalf("the entities cursor did not follow the jump: %q", e.Name)
 	}

@@ -72,6 +72,9 @@ type bulkView struct {
 	tickGen    uint64
 	width      int
 	height     int
+	// scroll is how many lines of a summary taller than the screen the
+	// wheel or the navigation keys have moved past.
+	scroll int
 }
 
 // newBulkView makes the view and the command that starts the job and the
@@ -153,9 +156,42 @@ func (v *bulkView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 		if !v.running && (msg.String() == "enter" || msg.String() == "q") {
 			return nil, &navigation{pop: true}
 		}
+		k := v.sh.keys
+		switch {
+		case key.Matches(msg, k.Down):
+			v.scrollBy(1)
+		case key.Matches(msg, k.Up):
+			v.scrollBy(-1)
+		case key.Matches(msg, k.PageDown):
+			v.scrollBy(max(v.height-1, 1))
+		case key.Matches(msg, k.PageUp):
+			v.scrollBy(-max(v.height-1, 1))
+		case key.Matches(msg, k.Top):
+			v.scroll = 0
+		case key.Matches(msg, k.Bottom):
+			v.scroll = v.maxScroll()
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelDown:
+			v.scrollBy(wheelRows)
+		case tea.MouseWheelUp:
+			v.scrollBy(-wheelRows)
+		}
+	case tea.MouseClickMsg:
+		// A click on the closing line closes, like enter.
+		lines := v.lines()
+		if i := v.scroll + msg.Y; !v.running && msg.Button == tea.MouseLeft && i == len(lines)-1 && i >= 0 {
+			return nil, &navigation{pop: true}
+		}
 	}
 	return nil, nil
 }
+
+func (v *bulkView) scrollBy(n int) { v.scroll = max(min(v.scroll+n, v.maxScroll()), 0) }
+
+// maxScroll is how far the wheel can move a summary taller than the view.
+func (v *bulkView) maxScroll() int { return max(len(v.lines())-v.height, 0) }
 
 func (v *bulkView) progress() ui.Progress {
 	now := v.sh.now()
@@ -166,6 +202,17 @@ func (v *bulkView) progress() ui.Progress {
 }
 
 func (v *bulkView) render() string {
+	lines := v.lines()
+	top := max(min(v.scroll, len(lines)-v.height), 0)
+	return strings.Join(lines[top:], "\n")
+}
+
+// lines is the whole page: title, bar, counts, then the summary.
+func (v *bulkView) lines() []string {
+	return strings.Split(strings.TrimSuffix(v.page(), "\n"), "\n")
+}
+
+func (v *bulkView) page() string {
 	st := v.sh.styles
 	w := max(v.width, 20)
 	var b strings.Builder

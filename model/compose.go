@@ -43,7 +43,13 @@ func startCompose(sh *shared, wc writeConn, req actionRequest) (tea.Cmd, *naviga
 	f.text("body", "body", body, "")
 	f.line("contentType", "content type", t.ContentType, "")
 	f.line("subject", "subject", t.Subject, "")
-	f.line("messageId", "message id", "", "empty: none set")
+	idNote := "empty: none set"
+	dedup := req.entity.RequiresDuplicateDetection && req.entity.Kind != sbsvc.SubscriptionEntity
+	if dedup {
+		idNote = "duplicate detection: an id this entity saw within its window is dropped without an error"
+		f.intro = append(f.intro, ref.Path()+" has duplicate detection: a message id it saw within its window is dropped without an error")
+	}
+	f.line("messageId", "message id", "", idNote)
 	f.line("correlationId", "correlation id", t.CorrelationID, "")
 	sessionNote := ""
 	if req.entity.RequiresSession {
@@ -73,6 +79,10 @@ func startCompose(sh *shared, wc writeConn, req actionRequest) (tea.Cmd, *naviga
 		}, sh.now(), limit, req.entity.RequiresSession)
 		if err != nil {
 			return formStep{}, err
+		}
+		if dedup && c.msg.MessageID != "" && c.count > 1 {
+			// The service would accept the first and silently drop the rest.
+			return formStep{}, fmt.Errorf("copies: %s has duplicate detection, so copies sharing one message id would be dropped; leave the message id empty to send %d", ref.Path(), c.count)
 		}
 		path := entityPath(req.entity)
 		return formStep{async: func(ctx context.Context) (tea.Cmd, error) {

@@ -142,3 +142,31 @@ func TestComposeFormFitsAShortScreen(t *testing.T) {
 	e.h.press("tab") // wraps to the body
 	e.h.mustSee("› body:", "… 13 lines above", "ctrl+s send")
 }
+
+// On a queue with duplicate detection, copies sharing one message id would
+// be dropped by the service without an error: the form refuses them and
+// says why, and sends them once the id is left empty.
+func TestComposeRefusesCopiesOfOneIDUnderDuplicateDetection(t *testing.T) {
+	e := newActionEnv(t, Options{})
+	q := e.queue(broker.Properties{RequiresDuplicateDetection: true}, 0)
+	if !q.RequiresDuplicateDetection {
+		t.Fatalf("the admin API did not report duplicate detection on %s", q.Name)
+	}
+	e.act(actionRequest{kind: actSend, entity: q, sub: sbsvc.Active})
+	e.h.mustSee(q.Name + " has duplicate detection: a message id it saw")
+	f := e.h.app.top().(*formView)
+	f.field("body").value = "x"
+	f.field("messageId").value = "same"
+	f.field("count").value = "3"
+	e.h.send(ctrlKey('s'))
+	e.h.mustSee("copies sharing one message id would be dropped")
+	if got := e.peekAll(sbsvc.EntityRef{Queue: q.Name}); len(got) != 0 {
+		t.Fatalf("a refused form sent %d messages", len(got))
+	}
+	f.field("messageId").value = ""
+	e.h.send(ctrlKey('s'))
+	e.h.mustSee("sent 3 messages to " + q.Name)
+	if got := e.peekAll(sbsvc.EntityRef{Queue: q.Name}); len(got) != 3 {
+		t.Fatalf("%d messages arrived, want 3", len(got))
+	}
+}

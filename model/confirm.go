@@ -132,8 +132,13 @@ func (f *formView) typing() bool {
 }
 
 func (f *formView) hints() []key.Binding {
+	submit := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", f.submitKey))
+	if cur := f.current(); cur != nil && cur.kind == fieldText {
+		// enter breaks the line in a text field: say the key that sends.
+		submit = key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", f.submitKey))
+	}
 	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", f.submitKey)),
+		submit,
 		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
@@ -169,11 +174,16 @@ func (f *formView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 	return nil, nil
 }
 
-func (f *formView) key(msg tea.KeyPressMsg) (tea.Cmd, *navigation) {
-	var cur *formField
+// current is the focused field, nil when there is none.
+func (f *formView) current() *formField {
 	if f.focus >= 0 && f.focus < len(f.fields) {
-		cur = f.fields[f.focus]
+		return f.fields[f.focus]
 	}
+	return nil
+}
+
+func (f *formView) key(msg tea.KeyPressMsg) (tea.Cmd, *navigation) {
+	cur := f.current()
 	switch msg.String() {
 	case "esc":
 		f.work.cancel()
@@ -288,11 +298,17 @@ func (f *formView) render() string {
 		label := marker + fd.label + ": "
 		switch fd.kind {
 		case fieldToggle:
-			box, words := "[ ]", fd.offText
-			if fd.on {
-				box, words = "[x]", fd.onText
+			// The box always carries the words of "on", so "[ ] drop it"
+			// can never be read the wrong way round; what "off" means
+			// follows it.
+			line := label + "[x] " + ui.Sanitize(fd.onText)
+			if !fd.on {
+				line = label + "[ ] " + ui.Sanitize(fd.onText)
+				if fd.offText != "" {
+					line += " — " + ui.Sanitize(fd.offText)
+				}
 			}
-			body = append(body, ui.Fit(label+box+" "+ui.Sanitize(words), w))
+			body = append(body, ui.Fit(line, w))
 		case fieldLine:
 			val := ui.Sanitize(fd.value)
 			if i == f.focus {
@@ -327,6 +343,12 @@ func (f *formView) render() string {
 	for _, fd := range f.fields {
 		if fd.kind == fieldText {
 			hint = "ctrl+s " + f.submitKey + " · enter new line · ctrl+e $EDITOR · tab next field · esc cancel"
+			break
+		}
+	}
+	for _, fd := range f.fields {
+		if fd.kind == fieldToggle {
+			hint = strings.Replace(hint, " · tab next field", " · space toggles · tab next field", 1)
 			break
 		}
 	}

@@ -50,13 +50,17 @@ func TestFormKeys(t *testing.T) {
 	if f.isOn("on") {
 		t.Fatal("space did not flip the toggle")
 	}
-	h.mustSee("[ ] off words")
+	h.mustSee("[ ] on words — off words")
+	h.mustSee("space toggles")
 	h.press("tab")
 	h.typeText("a")
 	h.press("enter")
 	h.typeText("b")
 	if f.field("body").value != "a\nb" {
 		t.Fatalf("body %q", f.field("body").value)
+	}
+	if k := f.hints()[0].Help().Key; k != "ctrl+s" {
+		t.Fatalf("in a text field the status bar offers %q to submit; enter breaks the line there", k)
 	}
 	old := runEditor
 	t.Cleanup(func() { runEditor = old })

@@ -39,6 +39,7 @@ type detailView struct {
 	prompt *detailPrompt
 	picker *propertyPicker
 	io     inflight // a save or a temp file for the pager in flight
+	clicks mouseClicks
 }
 
 type decodedMsg struct {
@@ -60,6 +61,14 @@ func (v *detailView) crumb() string          { return fmt.Sprintf("#%d", v.msg.S
 func (v *detailView) busy() bool             { return v.work.active || v.io.active }
 func (v *detailView) refreshedAt() time.Time { return v.at }
 func (v *detailView) typing() bool           { return v.prompt != nil || v.picker != nil }
+
+// promptLines: the search / save / overwrite line is the last one.
+func (v *detailView) promptLines() int {
+	if v.prompt != nil && v.picker == nil {
+		return 1
+	}
+	return 0
+}
 
 func (v *detailView) cancel() {
 	v.work.cancel()
@@ -123,6 +132,8 @@ func (v *detailView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 				v.body.SetQuery(v.prompt.input.text())
 			}
 		}
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		return v.mouse(msg), nil
 	case tea.KeyPressMsg:
 		return v.key(msg), nil
 	}

@@ -83,20 +83,49 @@ func (v *detailView) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 		v.picker = nil
 		return nil
 	case "enter", v.sh.keys.CopyProperty.Help().Key:
-		c := p.table.Cursor()
-		if c < 0 || c >= len(p.items) {
-			return nil
-		}
-		it := p.items[c]
-		v.picker = nil
-		// The real value goes to the clipboard (OSC 52 carries it
-		// base64-encoded, so it cannot act on the terminal).
-		return tea.Batch(tea.SetClipboard(it.value),
-			toast(ui.ToastSuccess, "copied %s (%s)", ui.Sanitize(it.name), bytesText(int64(len(it.value)))))
+		return v.copyPicked()
 	}
 	moveTable(p.table, v.sh.keys, msg)
 	return nil
 }
+
+// copyPicked copies the value under the picker's cursor and closes it.
+func (v *detailView) copyPicked() tea.Cmd {
+	p := v.picker
+	c := p.table.Cursor()
+	if c < 0 || c >= len(p.items) {
+		return nil
+	}
+	it := p.items[c]
+	v.picker = nil
+	// The real value goes to the clipboard (OSC 52 carries it
+	// base64-encoded, so it cannot act on the terminal).
+	return tea.Batch(tea.SetClipboard(it.value),
+		toast(ui.ToastSuccess, "copied %s (%s)", ui.Sanitize(it.name), bytesText(int64(len(it.value)))))
+}
+
+// mouse: in the picker the wheel and clicks work its list (a double
+// click copies); elsewhere the wheel scrolls the page like j/k.
+func (v *detailView) mouse(msg tea.Msg) tea.Cmd {
+	if v.picker != nil {
+		if _, open := v.clicks.mouseTable(v.picker.table, msg, pickerTableTop, v.sh.now()); open {
+			return v.copyPicked()
+		}
+		return nil
+	}
+	if w, ok := msg.(tea.MouseWheelMsg); ok {
+		switch w.Button {
+		case tea.MouseWheelDown:
+			v.scroll(wheelRows)
+		case tea.MouseWheelUp:
+			v.scroll(-wheelRows)
+		}
+	}
+	return nil
+}
+
+// pickerTableTop is the picker's table line: below its title.
+const pickerTableTop = 1
 
 func (p *propertyPicker) render(st *ui.Styles, width, height int) string {
 	title := st.Title.Render("Copy a property") + st.Subtle.Render("  enter copies the value · esc closes")

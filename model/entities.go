@@ -97,7 +97,7 @@ func newEntitiesView(sh *shared, nsName string, conn Conn, onLeave func()) *enti
 		{Title: "NAME", MinWidth: 16, Flex: 3},
 		{Title: "STATUS", Width: 9},
 		right("ACTIVE", 8), right("DLQ", 8), right("SCHED", 6), right("XFER DLQ", 8),
-		right("SIZE", 9), right("LOCK", 6), right("MAXDEL", 6),
+		right("SIZE / MAX", 15), right("LOCK", 6), right("MAXDEL", 6),
 		{Title: "SESSIONS", Width: 8},
 		{Title: "TREND", Width: 13},
 	}, entityRows{v})
@@ -139,7 +139,7 @@ func (r entityRows) Row(i int) []ui.Cell {
 	}
 	if e.Kind == sbsvc.TopicEntity {
 		return []ui.Cell{name, statusCell(e.Status), {Text: "", Hint: ui.HintDim}, {}, {Text: ui.FormatCount(e.Counts.Scheduled)}, {},
-			{Text: bytesText(e.SizeBytes)}, {}, {}, {}, {}}
+			sizeOfMaxCell(e), {}, {}, {}, {}}
 	}
 	if !e.CountsKnown {
 		return []ui.Cell{name, statusCell(e.Status), {Text: "?", Hint: ui.HintDim}, {Text: "?", Hint: ui.HintDim}}
@@ -148,7 +148,7 @@ func (r entityRows) Row(i int) []ui.Cell {
 	if e.RequiresSession {
 		sessions = ui.Cell{Text: "yes"}
 	}
-	size := ui.Cell{Text: bytesText(e.SizeBytes)}
+	size := sizeOfMaxCell(e)
 	if e.Kind == sbsvc.SubscriptionEntity {
 		// The management API reports no size per subscription (the topic
 		// holds it); "0 B" would be a wrong figure, so say it is unknown.
@@ -166,6 +166,24 @@ func (r entityRows) Row(i int) []ui.Cell {
 		sessions,
 		r.v.trend.cell(e.Path()),
 	}
+}
+
+// sizeOfMaxCell is "1.8 KB / 1 GB": how full the entity is. Past 80% of
+// its maximum it stands out, since a full entity refuses every send
+// (QuotaExceeded).
+func sizeOfMaxCell(e sbsvc.Entity) ui.Cell {
+	if e.MaxSizeMB <= 0 {
+		return ui.Cell{Text: bytesText(e.SizeBytes)}
+	}
+	max := fmt.Sprintf("%d MB", e.MaxSizeMB)
+	if e.MaxSizeMB%1024 == 0 {
+		max = fmt.Sprintf("%d GB", e.MaxSizeMB/1024)
+	}
+	c := ui.Cell{Text: bytesText(e.SizeBytes) + " / " + max}
+	if e.SizeBytes*10 >= e.MaxSizeMB<<20*8 {
+		c.Hint = ui.HintWarn
+	}
+	return c
 }
 
 func statusCell(s string) ui.Cell {
@@ -269,6 +287,8 @@ func (v *entitiesView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 			v.trend.record(msg.rows)
 			v.table.EmptyText = "no queues or topics in this namespace"
 			v.resort()
+			rows := msg.rows
+			return tea.Batch(v.scheduleRefresh(), func() tea.Msg { return entitiesListedMsg{rows: rows} }), nil
 		}
 		return v.scheduleRefresh(), nil
 	case autoRefreshMsg:
@@ -472,16 +492,34 @@ func (v *entitiesView) entityCount(rows []sbsvc.Entity) int {
 
 var entityColumnNames = [entityColumns]string{"NAME", "STATUS", "ACTIVE", "DLQ", "SCHED", "XFER DLQ", "SIZE", "LOCK", "MAXDEL", "SESSIONS", "TREND"}
 
+// extraText is what shows under the list: the error, a status, a note.
+func (v *entitiesView) extraText() string {
+	st := v.sh.styles
+	switch {
+	case v.err != nil:
+		return st.ErrorPanel(errorInfo("Could not list the entities of "+v.nsName, v.err), v.width)
+	case v.status != "":
+		return st.Subtle.Render(v.status)
+	case v.note != "":
+		return st.Subtle.Render(ui.Sanitize(v.note))
+	}
+	return ""
+}
+
+// promptLines: the filter line being typed and what is drawn under it.
+func (v *entitiesView) promptLines() int {
+	if !v.editing {
+		return 0
+	}
+	if extra := v.extraText(); extra != "" {
+		return 2 + lineCount(extra)
+	}
+	return 1
+}
+
 func (v *entitiesView) render() string {
 	st := v.sh.styles
-	extra := ""
-	if v.err != nil {
-		extra = st.ErrorPanel(errorInfo("Could not list the entities of "+v.nsName, v.err), v.width)
-	} else if v.status != "" {
-		extra = st.Subtle.Render(v.status)
-	} else if v.note != "" {
-		extra = st.Subtle.Render(ui.Sanitize(v.note))
-	}
+	extra := v.extraText()
 	tableH := v.height - 1 // the summary line
 	if v.editing {
 		tableH--

@@ -205,7 +205,26 @@ func TestGoldenViews(t *testing.T) {
 	pressKey(tm, "enter")
 	screens["detail-ORD-1007"] = settle(t, tm, "SchemaValidationFailed", `"ORD-1007"`)
 
-	for _, name := range []string{"namespaces", "entities", "messages-active", "messages-deadletter", "detail-ORD-1007"} {
+	pressKey(tm, "esc", "v")
+	screens["dlq-reasons"] = settle(t, tm, "COUNT", "MaxDeliveryCountExceeded", "TTLExpiredException")
+
+	pressKey(tm, "esc", ":")
+	tm.Type("payments")
+	pressKey(tm, "enter")
+	screens["sessions"] = settle(t, tm, "SESSION ID", "MESSAGES")
+
+	pressKey(tm, ":")
+	tm.Type("legacy-import")
+	pressKey(tm, "enter")
+	settle(t, tm, "IMP-8")
+	pressKey(tm, "enter")
+	screens["detail-legacy-string"] = settle(t, tm, ".NET binary XML → string → JSON")
+
+	pressKey(tm, "?")
+	screens["help"] = settle(t, tm, "Navigation", "Message detail")
+
+	for _, name := range []string{"namespaces", "entities", "messages-active", "messages-deadletter", "detail-ORD-1007",
+		"dlq-reasons", "sessions", "detail-legacy-string", "help"} {
 		t.Run(name, func(t *testing.T) {
 			s := screens[name]
 			if n := strings.Count(s, "\n") + 1; n != 40 {

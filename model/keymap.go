@@ -23,7 +23,12 @@ type KeyMap struct {
 
 	// Messages view.
 	NextTab, PrevTab, AbsoluteTime, ReasonSummary key.Binding
-	Select, SelectUp, SelectDown, SelectAll       key.Binding
+	// LoadAll peeks every remaining page (in the reason summary, whose
+	// counts would otherwise cover only what was scrolled through). Its
+	// own key, not G: G stays go-to-bottom there as in every list, and not
+	// L, which accepts a session elsewhere in the messages view.
+	LoadAll                                 key.Binding
+	Select, SelectUp, SelectDown, SelectAll key.Binding
 	// Writes offered from the messages view (hidden when read-only).
 	Lock, Resubmit, EditResubmit, Delete, Purge, Export key.Binding
 	Send, SendFromTemplate, CancelScheduled             key.Binding
@@ -75,6 +80,7 @@ func DefaultKeyMap() KeyMap {
 		PrevTab:       k("shift+tab", "previous tab"),
 		AbsoluteTime:  k("t", "absolute/relative time"),
 		ReasonSummary: k("v", "group by DLQ reason"),
+		LoadAll:       k("a", "load all (reason summary)"),
 		Select:        b([]string{"space"}, "space", "select"),
 		SelectUp:      k("shift+up", "extend selection up"),
 		SelectDown:    k("shift+down", "extend selection down"),
@@ -123,9 +129,11 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Back},
-		{k.Refresh, k.Jump, k.Filter, k.SortNext, k.SortReverse, k.Help, k.Quit},
-		{k.AddNamespace, k.OnlyDeadLetters, k.AutoRefresh, k.Rules},
-		{k.NextTab, k.PrevTab, k.AbsoluteTime, k.ReasonSummary, k.Select, k.SelectUp, k.SelectDown, k.SelectAll},
+		{k.Refresh, k.Jump, k.Filter, k.Help, k.Quit},
+		// Only the entities list sorts: its keys sit with it, not under
+		// General where they would promise sorting everywhere.
+		{k.AddNamespace, k.SortNext, k.SortReverse, k.OnlyDeadLetters, k.AutoRefresh, k.Rules},
+		{k.NextTab, k.PrevTab, k.AbsoluteTime, k.ReasonSummary, k.LoadAll, k.Select, k.SelectUp, k.SelectDown, k.SelectAll},
 		{k.Lock, k.Resubmit, k.EditResubmit, k.Delete, k.Purge, k.Export, k.Send, k.SendFromTemplate, k.CancelScheduled, k.AcceptSession},
 		{k.Complete, k.Abandon, k.DeadLetter, k.Defer, k.Renew, k.RenewAll, k.AutoRenew, k.SessionState},
 		{k.Mode, k.Wrap, k.Search, k.NextMatch, k.PrevMatch, k.CopyBody, k.CopyProperty, k.SaveBody, k.Pager, k.Editor},

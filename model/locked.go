@@ -38,6 +38,7 @@ type lockedView struct {
 	auto *autoRenew
 
 	session *sessionPart // nil outside a session
+	clicks  mouseClicks
 
 	mode   lockedMode
 	reason *formView // the dead-letter dialog's fields (rendered inline)
@@ -82,12 +83,12 @@ func (r lockedRows) Row(i int) []ui.Cell {
 }
 
 var lockedColumns = []ui.Column{
-	{Title: "Seq", Width: 8, Align: ui.AlignRight},
-	{Title: "Message ID", MinWidth: 12, Flex: 2},
-	{Title: "Subject", MinWidth: 8, Flex: 1},
-	{Title: "Dlv", Width: 4, Align: ui.AlignRight},
-	{Title: "Lock", Width: 11},
-	{Title: "Note", MinWidth: 6, Flex: 2},
+	{Title: "SEQ", Width: 8, Align: ui.AlignRight},
+	{Title: "MESSAGE ID", MinWidth: 12, Flex: 2},
+	{Title: "SUBJECT", MinWidth: 8, Flex: 1},
+	{Title: "DLV", Width: 4, Align: ui.AlignRight},
+	{Title: "LOCK", Width: 11},
+	{Title: "NOTE", MinWidth: 6, Flex: 2},
 }
 
 func newLockedView(sh *shared, wc writeConn, req actionRequest) *lockedView {
@@ -166,9 +167,22 @@ func (v *lockedView) crumb() string {
 	}
 	return "locked"
 }
-func (v *lockedView) setSize(w, h int)       { v.width, v.height = w, h }
+func (v *lockedView) setSize(w, h int) {
+	v.width, v.height = w, h
+	if v.reason != nil { // the dead-letter dialog drawn inside
+		v.reason.setSize(w, h)
+	}
+}
 func (v *lockedView) busy() bool             { return v.work.active }
 func (v *lockedView) refreshedAt() time.Time { return v.at }
+
+// accessBadge replaces PEEK in the status bar: this view holds locks.
+func (v *lockedView) accessBadge() string {
+	if v.session != nil {
+		return "SESSION LOCK"
+	}
+	return "PEEK-LOCK"
+}
 
 // cancel runs when the view leaves: stop renewing (the locks are kept
 // until they lapse, unless the user chose to abandon them) and let go of
@@ -276,8 +290,14 @@ func (v *lockedView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 		return v.autoFailed(msg), nil
 	case autoRenewStartMsg:
 		return v.startAutoRenew(msg.max), nil
+	case sessionRenewDueMsg:
+		return v.sessionRenewDue(msg), nil
+	case sessionAutoRenewedMsg:
+		return v.sessionAutoRenewed(msg), nil
 	case entityChangedMsg:
 		return nil, nil
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		return v.mouse(msg)
 	case tea.KeyPressMsg:
 		return v.key(msg)
 	}
@@ -337,10 +357,7 @@ func (v *lockedView) key(msg tea.KeyPressMsg) (tea.Cmd, *navigation) {
 			v.table.Down()
 		}
 	case key.Matches(msg, k.Open):
-		if row := v.cursorRow(); row != nil {
-			dv := &lockedDetail{detailView: newDetailView(v.sh, row.l.Message), locked: v, row: row}
-			return nil, &navigation{push: dv, cmd: dv.decode()}
-		}
+		return v.openDetail()
 	case key.Matches(msg, k.Complete):
 		return v.settle(opComplete, v.targets(), sbsvc.DeadLetterOptions{}), nil
 	case key.Matches(msg, k.Abandon):
@@ -452,30 +469,36 @@ func (v *lockedView) askLeaveKey(msg tea.KeyPressMsg) (tea.Cmd, *navigation) {
 	return nil, nil
 }
 
-func (v *lockedView) render() string {
+// headLines are the lines above the table: what is locked, auto-renew,
+// the session's lock and state, the last note and the last error.
+func (v *lockedView) headLines() []string {
 	st := v.sh.styles
 	w := max(v.width, 20)
-	var b strings.Builder
 	head := fmt.Sprintf("%s locked from %s", plural(len(v.rows), "message", "messages"), where(v.req))
 	if v.req.entity.LockDuration > 0 {
 		head += " · lock duration " + ui.FormatClock(v.req.entity.LockDuration, false)
 	}
-	b.WriteString(st.Title.Render(ui.Fit(ui.Sanitize(head), w)) + "\n")
-	b.WriteString(ui.Fit(v.autoLine(), w) + "\n")
-	lines := 2
+	lines := []string{st.Title.Render(ui.Fit(ui.Sanitize(head), w)), ui.Fit(v.autoLine(), w)}
 	if v.session != nil {
 		for _, l := range v.session.header(v) {
-			b.WriteString(ui.Fit(l, w) + "\n")
-			lines++
+			lines = append(lines, ui.Fit(l, w))
 		}
 	}
 	if v.status != "" {
-		b.WriteString(st.CellWarn.Render(ui.Fit(ui.Sanitize(v.status), w)) + "\n")
-		lines++
+		lines = append(lines, st.CellWarn.Render(ui.Fit(ui.Sanitize(v.status), w)))
 	}
 	if v.err != nil {
-		b.WriteString(st.ErrorPanel(errorInfo("Could not lock messages of "+where(v.req), v.err), w) + "\n")
+		lines = append(lines, strings.Split(st.ErrorPanel(errorInfo("Could not lock messages of "+where(v.req), v.err), w), "\n")...)
 	}
+	return lines
+}
+
+func (v *lockedView) render() string {
+	st := v.sh.styles
+	w := max(v.width, 20)
+	head := v.headLines()
+	var b strings.Builder
+	b.WriteString(strings.Join(head, "\n") + "\n")
 	switch v.mode {
 	case modeAskLeave:
 		b.WriteString("\n" + st.CellWarn.Render(ui.Fit(fmt.Sprintf("%s still locked. Leave how?", plural(v.liveLocks(), "message is", "messages are")), w)) + "\n")
@@ -491,8 +514,33 @@ func (v *lockedView) render() string {
 		b.WriteString(st.Subtle.Render("receiving…"))
 		return b.String()
 	}
-	b.WriteString(v.table.Render(w, max(v.height-lines, 3)))
+	b.WriteString(v.table.Render(w, max(v.height-len(head), 3)))
 	return b.String()
+}
+
+// mouse: the wheel and clicks work the list; a double click opens the
+// message like Enter. The dialogs drawn in place of the list take none.
+func (v *lockedView) mouse(msg tea.Msg) (tea.Cmd, *navigation) {
+	if v.mode != modeList {
+		return nil, nil
+	}
+	if _, open := v.clicks.mouseTable(v.table, msg, len(v.headLines()), v.sh.now()); open {
+		return v.openDetail()
+	}
+	return nil, nil
+}
+
+// openDetail pushes the detail of the row under the cursor, with the
+// lock's countdown above it and the entity as the source a save names
+// its file after.
+func (v *lockedView) openDetail() (tea.Cmd, *navigation) {
+	row := v.cursorRow()
+	if row == nil {
+		return nil, nil
+	}
+	dv := &lockedDetail{detailView: newDetailView(v.sh, row.l.Message), locked: v, row: row}
+	dv.source = entityPath(v.req.entity)
+	return nil, &navigation{push: dv, cmd: dv.decode()}
 }
 
 // lockedDetail is the message detail of a locked row with the lock's
@@ -505,6 +553,15 @@ type lockedDetail struct {
 }
 
 func (d *lockedDetail) setSize(w, h int) { d.detailView.setSize(w, max(h-1, 0)) }
+
+// update shifts clicks past the countdown line drawn above the detail.
+func (d *lockedDetail) update(msg tea.Msg) (tea.Cmd, *navigation) {
+	if c, ok := msg.(tea.MouseClickMsg); ok {
+		c.Y--
+		msg = c
+	}
+	return d.detailView.update(msg)
+}
 
 func (d *lockedDetail) render() string {
 	st := d.sh.styles

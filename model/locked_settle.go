@@ -229,17 +229,29 @@ func (m autoRenewStartMsg) target() uint64 { return m.view }
 
 // toggleAutoRenew turns auto-renew off, or asks for how long at most and
 // then turns it on (like AutoLockRenewer's max lock renewal duration).
+// In the session view the one lock renewed is the session's.
 func (v *lockedView) toggleAutoRenew() (tea.Cmd, *navigation) {
 	if v.auto != nil {
 		v.stopAutoRenew()
 		return toast(ui.ToastInfo, "auto-renew off: locks lapse at their time"), nil
 	}
-	if v.session != nil {
-		return toast(ui.ToastInfo, "a session's lock is renewed with w"), nil
+	if v.session != nil && v.session.auto != nil {
+		v.stopSessionAutoRenew()
+		return toast(ui.ToastInfo, "auto-renew off: the session lock lapses at its time"), nil
+	}
+	if v.session != nil && v.session.h == nil {
+		return toast(ui.ToastInfo, "no session is held yet"), nil
+	}
+	if v.session != nil && !v.sessionLive() {
+		return toast(ui.ToastError, "%s: %s", sbsvc.KindSessionLockLost, sbsvc.KindSessionLockLost.Remedy()), nil
 	}
 	f := newFormView(v.sh, "Auto-renew locks", "auto-renew")
 	f.submitKey = "start"
 	f.intro = []string{"Each lock is renewed shortly before it expires, until it is settled or this much time has passed."}
+	if v.session != nil {
+		f.title = "Auto-renew the session lock"
+		f.intro = []string{"The session's lock (which holds all its messages) is renewed shortly before it expires, until this much time has passed or you turn it off."}
+	}
 	f.line("max", "at most", sbsvc.DefaultAutoRenewMax.String(), "a duration: 90s, 10m, 1h")
 	vid := v.vid
 	f.submit = func(f *formView) (formStep, error) {
@@ -256,6 +268,9 @@ func (v *lockedView) toggleAutoRenew() (tea.Cmd, *navigation) {
 
 // startAutoRenew registers every held lock with a new renewer.
 func (v *lockedView) startAutoRenew(maxFor time.Duration) tea.Cmd {
+	if v.session != nil {
+		return v.startSessionAutoRenew(maxFor)
+	}
 	if v.auto != nil {
 		return nil
 	}
@@ -293,6 +308,7 @@ func (a *autoRenew) listen() tea.Cmd {
 }
 
 func (v *lockedView) stopAutoRenew() {
+	v.stopSessionAutoRenew()
 	if v.auto == nil {
 		return
 	}
@@ -318,6 +334,9 @@ func (v *lockedView) autoFailed(msg autoRenewFailedMsg) tea.Cmd {
 
 func (v *lockedView) autoLine() string {
 	st := v.sh.styles
+	if v.session != nil {
+		return v.sessionAutoLine()
+	}
 	if v.auto == nil {
 		return st.Subtle.Render("auto-renew off (A turns it on)")
 	}

@@ -23,7 +23,7 @@ func TestLockedCountdownRenewCompleteOnTheEmulator(t *testing.T) {
 	if len(v.rows) != 3 {
 		t.Fatalf("locked %d rows, want 3", len(v.rows))
 	}
-	e.h.mustSee("3 messages locked", "m-0", "m-1", "m-2", "00:30")
+	e.h.mustSee("3 messages locked", "m-0", "m-1", "m-2", "00:30", "PEEK-LOCK")
 
 	e.h.advance(time.Second)
 	e.h.mustSee("00:29")

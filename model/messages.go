@@ -129,7 +129,11 @@ func (v *messagesView) refreshedAt() time.Time {
 }
 
 func (v *messagesView) crumb() string {
-	c := v.entity.Ref.Path() + " › " + subLabel(v.tab().sub)
+	c := v.entity.Ref.Path()
+	if r := v.entity.Ref; r.Subscription != "" {
+		c = r.Topic + " › " + r.Subscription // the tree's words, not the service's path
+	}
+	c += " › " + subLabel(v.tab().sub)
 	if v.session != "" && v.tab().sub == sbsvc.Active {
 		c += " › session " + v.session
 	}
@@ -252,6 +256,13 @@ func (v *messagesView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 			return nil, nil
 		}
 		return v.sessions.update(msg, v.vid, v.conn, v.entity.Ref), nil
+	case entitiesListedMsg:
+		for _, e := range msg.rows {
+			if entityPath(e) == entityPath(v.entity) && e.Kind == v.entity.Kind {
+				v.entity = e
+			}
+		}
+		return nil, nil
 	case entityChangedMsg:
 		if msg.Path != entityPath(v.entity) {
 			return nil, nil
@@ -335,11 +346,35 @@ func (v *messagesView) pageArrived(msg pageMsg) tea.Cmd {
 	return v.maybeLoadMore()
 }
 
+// mouseMsg: a click on the tab bar switches tabs; the wheel and clicks
+// work the table on screen (messages, the sessions list or the reason
+// summary), and a double click does what Enter does there.
 func (v *messagesView) mouseMsg(msg tea.Msg) (tea.Cmd, *navigation) {
-	if v.showingSessions() || v.tab().summary != nil {
+	if v.editing {
 		return nil, nil
 	}
-	moved, open := v.mouse.mouseTable(v.table, msg, tableTop, v.sh.now())
+	if c, ok := msg.(tea.MouseClickMsg); ok && c.Y == 0 && c.Button == tea.MouseLeft {
+		if i := v.tabAt(c.X); i >= 0 && i != v.cur {
+			return v.switchTab(i), nil
+		}
+		return nil, nil
+	}
+	now := v.sh.now()
+	switch t := v.tab(); {
+	case v.showingSessions():
+		if _, open := v.mouse.mouseTable(v.sessions.table, msg, tableTop, now); open {
+			if id, ok := v.sessions.cursorID(); ok {
+				return v.enterSession(id), nil
+			}
+		}
+		return nil, nil
+	case t.summary != nil:
+		if _, open := v.mouse.mouseTable(t.summary.table, msg, tableTop, now); open {
+			return v.filterToGroup(), nil
+		}
+		return nil, nil
+	}
+	moved, open := v.mouse.mouseTable(v.table, msg, tableTop, now)
 	if open {
 		return v.openDetail()
 	}
@@ -347,6 +382,32 @@ func (v *messagesView) mouseMsg(msg tea.Msg) (tea.Cmd, *navigation) {
 		return v.maybeLoadMore(), nil
 	}
 	return nil, nil
+}
+
+// tabAt is the tab whose label covers column x of the tab bar, or -1.
+// The labels are drawn as "[label]" or " label ", one space apart.
+func (v *messagesView) tabAt(x int) int {
+	left := 0
+	for i, label := range v.tabLabels(ui.Width(v.tabInfo())) {
+		w := ui.Width(label) + 2
+		if x >= left && x < left+w {
+			return i
+		}
+		left += w + 1
+	}
+	return -1
+}
+
+// switchTab shows tab i, loading it (or the sessions list) the first time.
+func (v *messagesView) switchTab(i int) tea.Cmd {
+	v.selectTab(i)
+	if v.showingSessions() && !v.sessions.started {
+		return v.load()
+	}
+	if !v.showingSessions() && !v.tab().started {
+		return v.load()
+	}
+	return nil
 }
 
 // tableTop is the line the table starts on: the tab bar, the filter line.
@@ -365,14 +426,7 @@ func (v *messagesView) key(msg tea.KeyPressMsg) (tea.Cmd, *navigation) {
 		if key.Matches(msg, k.PrevTab) {
 			step = len(v.tabs) - 1
 		}
-		v.selectTab((v.cur + step) % len(v.tabs))
-		if v.showingSessions() && !v.sessions.started {
-			return v.load(), nil
-		}
-		if !v.showingSessions() && !v.tab().started {
-			return v.load(), nil
-		}
-		return nil, nil
+		return v.switchTab((v.cur + step) % len(v.tabs)), nil
 	case key.Matches(msg, k.Refresh):
 		return v.reload(), nil
 	}

@@ -112,22 +112,55 @@ func (t *msgTab) rowIndex(i int) (int, bool) {
 
 func (v *messagesView) tabBar() string {
 	st := v.sh.styles
+	infoText := v.tabInfo()
+	labels := v.tabLabels(ui.Width(infoText))
 	var parts []string
-	for i, t := range v.tabs {
-		label := subLabel(t.sub)
+	for i, label := range labels {
 		if i == v.cur {
 			parts = append(parts, st.Crumb.Render("["+label+"]"))
 		} else {
 			parts = append(parts, st.Subtle.Render(" "+label+" "))
 		}
 	}
-	var info []string
+	return ui.Fit(strings.Join(parts, " ")+"   "+st.Subtle.Render(infoText), v.width)
+}
+
+// tabInfo is the counts right of the tabs.
+func (v *messagesView) tabInfo() string {
 	if v.showingSessions() {
-		info = append(info, v.sessions.countText())
-	} else {
-		info = v.countParts()
+		return v.sessions.countText()
 	}
-	return strings.Join(parts, " ") + "   " + st.Subtle.Render(strings.Join(info, " · "))
+	return strings.Join(v.countParts(), " · ")
+}
+
+// tabLabels are the tab names, short ones ("DLQ") when the long ones and
+// the counts (infoWidth cells) do not fit on one line.
+func (v *messagesView) tabLabels(infoWidth int) []string {
+	long := make([]string, len(v.tabs))
+	used := 3 + infoWidth
+	for i, t := range v.tabs {
+		long[i] = subLabel(t.sub)
+		used += ui.Width(long[i]) + 3
+	}
+	if used <= v.width || v.width <= 0 {
+		return long
+	}
+	short := make([]string, len(v.tabs))
+	for i, t := range v.tabs {
+		short[i] = shortSubLabel(t.sub)
+	}
+	return short
+}
+
+// shortSubLabel is a sub-queue's tab name on a narrow terminal.
+func shortSubLabel(q sbsvc.SubQueue) string {
+	switch q {
+	case sbsvc.DeadLetter:
+		return "DLQ"
+	case sbsvc.TransferDeadLetter:
+		return "Transfer DLQ"
+	}
+	return "Active"
 }
 
 // countParts: loaded vs total, the filter's match count, the selection.
@@ -234,7 +267,7 @@ func (v *messagesView) hints() []key.Binding {
 	case v.tab().summary != nil:
 		return []key.Binding{
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "filter to group")),
-			loadAllBinding(k), k.ReasonSummary, k.Back, k.Help,
+			k.LoadAll, k.ReasonSummary, k.Back, k.Help,
 		}
 	}
 	out := []key.Binding{k.Open, k.Back, k.Filter, k.NextTab, k.Select}

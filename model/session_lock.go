@@ -22,6 +22,7 @@ type sessionPart struct {
 	state    []byte
 	stateErr error
 	timeout  time.Duration
+	auto     *sessionAutoRenew // nil: auto-renew off
 }
 
 func (s *sessionPart) label() string {
@@ -243,7 +244,7 @@ func (s *sessionPart) renew(v *lockedView) tea.Cmd {
 
 // header is the session's lines above the table: its lock and state.
 func (s *sessionPart) header(v *lockedView) []string {
-	st := v.sh.styles
+	st, k := v.sh.styles, v.sh.keys
 	if s.h == nil {
 		if v.work.active {
 			return []string{st.Subtle.Render("accepting session " + ui.Sanitize(s.label()) + "…")}
@@ -256,7 +257,9 @@ func (s *sessionPart) header(v *lockedView) []string {
 		state = "state: " + errorClass(s.stateErr)
 	}
 	return []string{
-		fmt.Sprintf("session %s · session lock %s · w renews · l receives more · e edits state", ui.Sanitize(s.h.ID()), lock),
+		fmt.Sprintf("session %s · session lock %s", ui.Sanitize(s.h.ID()), lock),
+		st.Subtle.Render(fmt.Sprintf("%s renews · %s auto-renews · %s receives more · %s edits state",
+			keyName(k.Renew), keyName(k.AutoRenew), keyName(k.Lock), keyName(k.SessionState))),
 		st.Subtle.Render(fmt.Sprintf("%s (%d bytes)", state, len(s.state))),
 	}
 }

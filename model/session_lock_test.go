@@ -23,7 +23,7 @@ func TestSessionViewOnTheEmulator(t *testing.T) {
 	if !ok || v.session == nil {
 		t.Fatalf("top is %T", e.h.app.top())
 	}
-	e.h.mustSee("session s1", "session lock 00:30", "state: (none)", "m-0", "m-2")
+	e.h.mustSee("session s1", "session lock 00:30", "state: (none)", "m-0", "m-2", "SESSION LOCK")
 	if len(v.rows) != 3 {
 		t.Fatalf("%d rows, want 3", len(v.rows))
 	}

@@ -109,12 +109,6 @@ func (s *summaryState) cursorGroup() (reasonRow, bool) {
 	return s.rows[c], true
 }
 
-// loadAllBinding: in the summary, the bottom key also peeks every
-// remaining page (a summary over part of a queue misleads).
-func loadAllBinding(k KeyMap) key.Binding {
-	return key.NewBinding(key.WithKeys(k.Bottom.Keys()...), key.WithHelp(k.Bottom.Help().Key, "load all"))
-}
-
 // toggleSummary opens or closes the summary (dead-letter tabs only).
 func (v *messagesView) toggleSummary() tea.Cmd {
 	t := v.tab()
@@ -136,17 +130,11 @@ func (v *messagesView) summaryKey(msg tea.KeyPressMsg) (tea.Cmd, *navigation) {
 	switch {
 	case key.Matches(msg, k.ReasonSummary):
 		t.summary = nil
-	case key.Matches(msg, k.Bottom):
-		s.table.Bottom()
+	case key.Matches(msg, k.LoadAll):
+		// A summary over part of a queue misleads: this peeks the rest.
 		return v.startLoadAll(), nil
 	case key.Matches(msg, k.Open):
-		g, ok := s.cursorGroup()
-		if !ok {
-			return nil, nil
-		}
-		t.summary = nil
-		gk := g.key
-		return v.setFilter(msgFilter{query: t.filter.query, group: &gk}), nil
+		return v.filterToGroup(), nil
 	case key.Matches(msg, k.SelectAll):
 		g, ok := s.cursorGroup()
 		if !ok {
@@ -168,6 +156,19 @@ func (v *messagesView) summaryKey(msg tea.KeyPressMsg) (tea.Cmd, *navigation) {
 		}
 	}
 	return nil, nil
+}
+
+// filterToGroup closes the summary and narrows the list to the group
+// under its cursor.
+func (v *messagesView) filterToGroup() tea.Cmd {
+	t := v.tab()
+	g, ok := t.summary.cursorGroup()
+	if !ok {
+		return nil
+	}
+	t.summary = nil
+	gk := g.key
+	return v.setFilter(msgFilter{query: t.filter.query, group: &gk})
 }
 
 // startLoadAll peeks page after page to the end; Esc stops it.
@@ -203,7 +204,7 @@ func (v *messagesView) renderSummary() (body, extra string) {
 			loaded = fmt.Sprintf("%d of %d", len(t.msgs), total)
 		}
 		extra = wrapSubtle(st, v.width, fmt.Sprintf("Counts cover the %s messages loaded so far. Press %s to load all (esc stops).",
-			loaded, keyName(v.sh.keys.Bottom)))
+			loaded, keyName(v.sh.keys.LoadAll)))
 	default:
 		extra = wrapSubtle(st, v.width, fmt.Sprintf("All %d messages loaded. Enter filters the list to a group; %s selects its messages.",
 			len(t.msgs), keyName(v.sh.keys.SelectAll)))

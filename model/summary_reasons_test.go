@@ -73,12 +73,24 @@ func indexOf(mv *messagesView, id string) int {
 }
 
 // With more dead letters than one page, the summary says what it covers
-// and G loads the rest with progress; Esc stops a load in flight.
+// and a loads the rest with progress (G stays go-to-bottom); Esc stops a load in flight.
 func TestSummaryLoadAll(t *testing.T) {
 	h := newHarnessWith(t, Options{Targets: []Target{fakeTarget("alpha", triageFake(250))}, PageSize: 40})
 	mv := messagesOf(t, h)
 	h.press("tab", "v")
-	h.mustSee("Counts cover the 40 of 250 messages loaded so far", "G to load all")
+	h.mustSee("Counts cover the 40 of 250 messages loaded so far", "a to load all", "a load all")
+	// G and g only move within the summary: they load nothing.
+	h.press("G")
+	if n := len(mv.tab().msgs); n != 40 || mv.tab().loadAll {
+		t.Fatalf("G loaded %d (loading %v): it is go-to-bottom", n, mv.tab().loadAll)
+	}
+	if s := mv.tab().summary; s.table.Cursor() != len(s.rows)-1 {
+		t.Fatalf("G put the cursor on %d of %d groups", s.table.Cursor(), len(s.rows))
+	}
+	h.press("g")
+	if c := mv.tab().summary.table.Cursor(); c != 0 {
+		t.Fatalf("g put the cursor on %d", c)
+	}
 	if got := mv.tab().summary.rows[0].count; got >= 250/2 {
 		t.Fatalf("the first page already counts %d", got)
 	}
@@ -93,9 +105,9 @@ func TestSummaryLoadAll(t *testing.T) {
 	if len(mv.tab().msgs) != 40 {
 		t.Fatalf("a cancelled load all still loaded: %d", len(mv.tab().msgs))
 	}
-	h.press("G")
+	h.press("a")
 	if n := len(mv.tab().msgs); n != 250 || !mv.tab().end {
-		t.Fatalf("G loaded %d (end %v), want 250", n, mv.tab().end)
+		t.Fatalf("a loaded %d (end %v), want 250", n, mv.tab().end)
 	}
 	total := 0
 	for _, r := range mv.tab().summary.rows {

@@ -54,9 +54,20 @@ type leaveGuard interface {
 // help or leaving; only ctrl+c still quits.
 type typing interface{ typing() bool }
 
+// bottomPrompt is implemented by views that draw a prompt being typed
+// into on the last lines of their body (a search or save-as line, a
+// filter line): promptLines says how many, 0 when none is open, and the
+// App draws toasts above them.
+type bottomPrompt interface{ promptLines() int }
+
 // hinter is implemented by views that offer their own one-line key hints
 // for the status bar; other views get the key map's ShortHelp.
 type hinter interface{ hints() []key.Binding }
+
+// accessBadger is a view that holds something other than a peek (message
+// locks, a session lock): the status bar names it instead of PEEK, so a user
+// always knows whether looking can change anything.
+type accessBadger interface{ accessBadge() string }
 
 // mouseClicks gives a view built on a ui.Table the mouse: the App sends the
 // top view tea.MouseWheelMsg and tea.MouseClickMsg with Y relative to the
@@ -119,6 +130,13 @@ type entityChangedMsg struct {
 }
 
 func (entityChangedMsg) broadcast() {}
+
+// entitiesListedMsg hands every view the entities' fresh counts after the
+// entities view (re)loaded them, so a messages view's "N of M loaded" does
+// not keep the count from when it opened.
+type entitiesListedMsg struct{ rows []sbsvc.Entity }
+
+func (entitiesListedMsg) broadcast() {}
 
 // toastMsg shows a transient notice above the status bar for a few seconds.
 // Any view may return it from a tea.Cmd, or call toast().

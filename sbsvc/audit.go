@@ -5,8 +5,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // AuditEntry is one line of the audit file: a message that was moved.
@@ -65,13 +67,21 @@ func (a *auditLog) write(entries []AuditEntry) error {
 	if a == nil || len(entries) == 0 {
 		return nil
 	}
-	var buf []byte
+	buf := make([]byte, 0, len(entries)*auditLineGuess)
 	for _, e := range entries {
-		line, err := json.Marshal(e)
-		if err != nil {
+		var err error
+		if buf, err = appendAuditLine(buf, e, ""); err != nil {
 			return err
 		}
-		buf = append(append(buf, line...), '\n')
+	}
+	return a.writeLines(buf)
+}
+
+// writeLines appends buf, whole lines built by appendAuditLine, with one
+// O_APPEND write, and syncs the file: once per batch, not per line.
+func (a *auditLog) writeLines(buf []byte) error {
+	if a == nil || len(buf) == 0 {
+		return nil
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -86,4 +96,64 @@ func (a *auditLog) close() error {
 		return nil
 	}
 	return errors.Join(a.f.Sync(), a.f.Close())
+}
+
+// auditLineGuess is about how long one audit line is, to size buffers.
+const auditLineGuess = 192
+
+// appendAuditLine appends e as one JSON line, byte for byte what
+// json.Marshal writes for AuditEntry (followed by "sentMessageId" when
+// sentMessageID is not empty), and a newline. A resubmit writes a line per
+// moved message; building it by hand instead of by reflection takes most
+// of the audit's cost out of a 10,000-message run.
+func appendAuditLine(b []byte, e AuditEntry, sentMessageID string) ([]byte, error) {
+	start := len(b)
+	b = append(b, `{"time":`...)
+	if y := e.Time.Year(); y < 0 || y > 9999 {
+		// json.Marshal refuses such a time; say so the same way.
+		t, err := json.Marshal(e.Time)
+		if err != nil {
+			return b[:start], err
+		}
+		b = append(b, t...)
+	} else {
+		b = append(b, '"')
+		b = e.Time.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, '"')
+	}
+	b = append(b, `,"op":`...)
+	b = appendJSONString(b, e.Op)
+	b = append(b, `,"namespace":`...)
+	b = appendJSONString(b, e.Namespace)
+	b = append(b, `,"source":`...)
+	b = appendJSONString(b, e.Source)
+	b = append(b, `,"sequenceNumber":`...)
+	b = strconv.AppendInt(b, e.SequenceNumber, 10)
+	b = append(b, `,"messageId":`...)
+	b = appendJSONString(b, e.MessageID)
+	b = append(b, `,"target":`...)
+	b = appendJSONString(b, e.Target)
+	if sentMessageID != "" {
+		b = append(b, `,"sentMessageId":`...)
+		b = appendJSONString(b, sentMessageID)
+	}
+	return append(b, "}\n"...), nil
+}
+
+// appendJSONString appends s quoted as encoding/json quotes it. Plain
+// printable ASCII, what ids and entity names almost always are, is copied
+// as it is; anything else goes through encoding/json, so escapes (control
+// characters, <>&, U+2028, invalid UTF-8) come out exactly as json.Marshal
+// writes them.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

@@ -23,7 +23,44 @@ func demoNamespace(t testing.TB) (*emulator.Emulator, *Namespace) {
 	if err := demoseed.Seed(ctxT(t, 60*time.Second), em.ConnectionString, emulator.DemoMessages()); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
+	waitDemoExpiries(t, em)
 	return em, connectEmulator(t, em, nil)
+}
+
+// waitDemoExpiries waits until the demo messages sent with a 20 ms time to
+// live have expired into their dead-letter queues. The broker expires them
+// on its next tick, which may come after seeding returns: a test comparing
+// a listing with the broker's counts would otherwise race that tick.
+func waitDemoExpiries(t testing.TB, em *emulator.Emulator) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for _, m := range emulator.DemoMessages() {
+		if m.Action != emulator.DemoExpire {
+			continue
+		}
+		for !inDeadLetterQueue(t, em, m.To, m.MessageID) {
+			if time.Now().After(deadline) {
+				t.Fatalf("demo message %s never expired into %s's dead-letter queue", m.MessageID, m.To)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
+
+// inDeadLetterQueue reports whether entity's dead-letter queue holds a
+// message with id.
+func inDeadLetterQueue(t testing.TB, em *emulator.Emulator, entity, id string) bool {
+	t.Helper()
+	msgs, err := em.Broker.Peek(entity+"/$DeadLetterQueue", 0, 1000, nil)
+	if err != nil {
+		t.Fatalf("peek %s: %v", entity, err)
+	}
+	for _, m := range msgs {
+		if s, ok := m.MessageID.(string); ok && s == id {
+			return true
+		}
+	}
+	return false
 }
 
 func TestListDemoEntities(t *testing.T) {

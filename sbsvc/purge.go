@@ -71,6 +71,9 @@ func (ns *Namespace) Purge(ctx context.Context, ref EntityRef, opts PurgeOptions
 		p.export = newRecordWriter(opts.Export)
 	}
 	err := ns.write(ctx, "purge", ref.String(), p.run)
+	if p.pool != nil {
+		p.pool.close()
+	}
 	if ctx.Err() != nil {
 		res.Cancelled = true
 	}
@@ -84,9 +87,13 @@ type purgeRun struct {
 	res    *PurgeResult
 	export *recordWriter
 
-	mu       sync.Mutex // guards res and Progress
-	purged   atomic.Int64
-	exported atomic.Int64
+	mu sync.Mutex // guards res and Progress
+	// pool completes messages (export and deferred ones), opened on first
+	// use: a receive-and-delete purge settles nothing.
+	poolOnce sync.Once
+	pool     *workPool
+	// endCheck shares one peek for messages left among the workers.
+	endCheck sharedCheck
 }
 
 // purgeSettler settles what take deletes or gives back: a lockCompleter
@@ -148,19 +155,99 @@ func (p *purgeRun) worker(ctx, stop context.Context, stopAll func(), mode azserv
 		return err
 	}
 	c := &lockCompleter{ns: p.ns, ref: p.ref, recv: r}
-	batch := p.opts.BatchSize
-	if batch <= 0 {
-		batch = defaultPurgeBatch
-	}
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		c.close(cctx)
 		_ = r.Close(cctx)
 		if mode == azservicebus.ReceiveModeReceiveAndDelete {
-			err = errors.Join(err, p.takeCachedFrom(c, r.ReceiveMessages, batch))
+			err = errors.Join(err, p.takeCachedFrom(c, r.ReceiveMessages, p.batchSize()))
 		}
 	}()
+	loop := purgeLoop{c: c, receive: r.ReceiveMessages, mode: mode,
+		receiveErr: func(err error) error {
+			if isRequiresSession(err) {
+				stopAll()
+				return err // run switches to purging session by session
+			}
+			return classify("purge receive", p.ref.String(), err)
+		},
+		drained: func(int) (bool, error) {
+			more, err := p.endCheck.do(func() (bool, error) { return p.receivableLeft(stop) })
+			if err == nil && !more {
+				stopAll()
+			}
+			return !more, err
+		},
+	}
+	return p.runLoop(ctx, stop, loop)
+}
+
+// sharedCheck runs one check at a time for several callers: a caller who
+// comes while a check is running waits for that one's answer instead of
+// starting its own. The purge workers ask after every short receive, and
+// each check is a peek whose messages the SDK decodes, so four at once
+// would cost four times for one answer.
+type sharedCheck struct {
+	mu      sync.Mutex
+	running *checkCall
+}
+
+type checkCall struct {
+	done    chan struct{}
+	more    bool
+	err     error
+	waiters int // callers sharing this check's answer (guarded by mu)
+}
+
+func (s *sharedCheck) do(check func() (bool, error)) (bool, error) {
+	s.mu.Lock()
+	if c := s.running; c != nil {
+		c.waiters++
+		s.mu.Unlock()
+		<-c.done
+		return c.more, c.err
+	}
+	c := &checkCall{done: make(chan struct{})}
+	s.running = c
+	s.mu.Unlock()
+	c.more, c.err = check()
+	s.mu.Lock()
+	s.running = nil
+	s.mu.Unlock()
+	close(c.done)
+	return c.more, c.err
+}
+
+// waiting is how many callers wait for the running check.
+func (s *sharedCheck) waiting() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.running == nil {
+		return 0
+	}
+	return s.running.waiters
+}
+
+// purgeLoop is what runLoop needs of one receiver: plain or a session's.
+type purgeLoop struct {
+	c       purgeSettler
+	receive receiveFunc
+	mode    azservicebus.ReceiveMode
+	// receiveErr turns a failed receive into the error the loop ends with.
+	receiveErr func(error) error
+	// drained is asked after a receive that was not full (n messages):
+	// true ends the loop.
+	drained func(n int) (bool, error)
+}
+
+// runLoop receives batches and deletes them through take until stop ends
+// or the loop's drained says there is nothing left. In peek-lock mode it
+// then takes the locked messages that reached the receiver after its last
+// receive, rather than let the receiver's close release them (after a
+// cancel, the close gives them back instead).
+func (p *purgeRun) runLoop(ctx, stop context.Context, l purgeLoop) error {
+	batch := p.batchSize()
 	idle := p.opts.IdleTimeout
 	if idle <= 0 {
 		idle = defaultPurgeIdle
@@ -169,16 +256,16 @@ func (p *purgeRun) worker(ctx, stop context.Context, stopAll func(), mode azserv
 	// short receives cost nothing; a short gather only ends the last,
 	// partial batch sooner.
 	gather := resubmitGather
-	if mode == azservicebus.ReceiveModeReceiveAndDelete {
+	if l.mode == azservicebus.ReceiveModeReceiveAndDelete {
 		gather = purgeGather
 	}
 	opts := &azservicebus.ReceiveMessagesOptions{TimeAfterFirstMessage: gather}
 	for stop.Err() == nil {
 		rctx, cancel := context.WithTimeout(stop, idle)
-		msgs, err := r.ReceiveMessages(rctx, batch, opts)
+		msgs, err := l.receive(rctx, batch, opts)
 		cancel()
 		if len(msgs) > 0 {
-			if err := p.take(c, msgs, false); err != nil {
+			if err := p.take(l.c, msgs, false); err != nil {
 				return err
 			}
 		}
@@ -186,28 +273,20 @@ func (p *purgeRun) worker(ctx, stop context.Context, stopAll func(), mode azserv
 			if stop.Err() != nil {
 				break
 			}
-			if isRequiresSession(err) {
-				stopAll()
-				return err // run switches to purging session by session
-			}
-			return classify("purge receive", p.ref.String(), err)
+			return l.receiveErr(err)
 		}
 		if len(msgs) == batch {
 			continue // a full batch: surely more
 		}
-		more, err := p.receivableLeft(stop)
-		if err != nil {
-			return err
-		}
-		if !more {
-			stopAll()
+		if done, err := l.drained(len(msgs)); err != nil || done {
+			if err != nil {
+				return err
+			}
+			break
 		}
 	}
-	if mode == azservicebus.ReceiveModePeekLock && ctx.Err() == nil {
-		// Locked messages that reached the receiver after its last
-		// receive: complete them rather than let the close release them
-		// (after a cancel, the close gives them back instead).
-		return p.drainFrom(c, r.ReceiveMessages, batch)
+	if l.mode == azservicebus.ReceiveModePeekLock && ctx.Err() == nil {
+		return p.drainFrom(l.c, l.receive, batch)
 	}
 	return nil
 }
@@ -273,19 +352,18 @@ func (p *purgeRun) take(c purgeSettler, msgs []*azservicebus.ReceivedMessage, de
 		wg   sync.WaitGroup
 		done atomic.Int64
 		fail atomic.Pointer[error]
-		sem  = make(chan struct{}, settleConcurrency)
 	)
+	pool := p.settlePool()
 	for _, rm := range msgs {
-		sem <- struct{}{}
 		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
+		pool.run(func() {
+			defer wg.Done()
 			if err := c.complete(ctx, rm); err != nil {
 				fail.CompareAndSwap(nil, &err)
 				return
 			}
 			done.Add(1)
-		}()
+		})
 	}
 	wg.Wait()
 	n := int(done.Load())
@@ -304,6 +382,12 @@ func (p *purgeRun) take(c purgeSettler, msgs []*azservicebus.ReceivedMessage, de
 		return *e
 	}
 	return nil
+}
+
+// settlePool is the run's pool of settling goroutines.
+func (p *purgeRun) settlePool() *workPool {
+	p.poolOnce.Do(func() { p.pool = newWorkPool(settleConcurrency) })
+	return p.pool
 }
 
 func (p *purgeRun) release(c purgeSettler, msgs []*azservicebus.ReceivedMessage) {

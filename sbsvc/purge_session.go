@@ -240,40 +240,11 @@ func (p *purgeRun) batchSize() int {
 // A session's messages are all this receiver's to see, so an empty receive
 // means the session holds no more active ones.
 func (p *purgeRun) drainSession(ctx context.Context, sr *azservicebus.SessionReceiver, mode azservicebus.ReceiveMode) error {
-	c := sessionSettler{sr: sr, ref: p.ref}
-	batch := p.batchSize()
-	idle := p.opts.IdleTimeout
-	if idle <= 0 {
-		idle = defaultPurgeIdle
-	}
-	gather := resubmitGather
-	if mode == azservicebus.ReceiveModeReceiveAndDelete {
-		gather = purgeGather
-	}
-	opts := &azservicebus.ReceiveMessagesOptions{TimeAfterFirstMessage: gather}
-	for ctx.Err() == nil {
-		rctx, cancel := context.WithTimeout(ctx, idle)
-		msgs, rerr := sr.ReceiveMessages(rctx, batch, opts)
-		cancel()
-		if len(msgs) > 0 {
-			if err := p.take(c, msgs, false); err != nil {
-				return err
-			}
-		}
-		if rerr != nil && !errors.Is(rerr, context.DeadlineExceeded) {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return classify("purge receive", p.ref.String()+" session "+sr.SessionID(), rerr)
-		}
-		if len(msgs) == 0 {
-			break
-		}
-	}
-	if mode == azservicebus.ReceiveModePeekLock && ctx.Err() == nil {
-		return p.drainFrom(c, sr.ReceiveMessages, batch)
-	}
-	return nil
+	where := p.ref.String() + " session " + sr.SessionID()
+	return p.runLoop(ctx, ctx, purgeLoop{c: sessionSettler{sr: sr, ref: p.ref}, receive: sr.ReceiveMessages, mode: mode,
+		receiveErr: func(err error) error { return classify("purge receive", where, err) },
+		drained:    func(n int) (bool, error) { return n == 0, nil },
+	})
 }
 
 // sessionSettler settles through a session receiver. There is no fallback

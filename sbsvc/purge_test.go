@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -280,5 +281,56 @@ func TestPurgeLeavesScheduledCounted(t *testing.T) {
 	}
 	if got.Active != 0 || got.Scheduled != scheduled {
 		t.Errorf("left: active %d, scheduled %d; want 0, %d", got.Active, got.Scheduled, scheduled)
+	}
+}
+
+// TestSharedCheckRunsOneAtATime holds a check open while more callers
+// arrive: they must wait for that check's answer instead of running their
+// own, and the next caller after it ends must run a fresh one.
+func TestSharedCheckRunsOneAtATime(t *testing.T) {
+	var sc sharedCheck
+	var runs atomic.Int32
+	release := make(chan struct{})
+	started := make(chan struct{})
+	first := func() (bool, error) {
+		runs.Add(1)
+		close(started)
+		<-release
+		return true, nil
+	}
+	other := func() (bool, error) {
+		runs.Add(1)
+		return false, nil
+	}
+	const callers = 8
+	answers := make(chan bool, callers+1)
+	go func() {
+		more, _ := sc.do(first)
+		answers <- more
+	}()
+	<-started
+	for range callers {
+		go func() {
+			more, _ := sc.do(other)
+			answers <- more
+		}()
+	}
+	for deadline := time.Now().Add(10 * time.Second); sc.waiting() < callers; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d callers wait for the running check", sc.waiting(), callers)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for range callers + 1 {
+		if !<-answers {
+			t.Fatal("a caller got another check's answer than the one running")
+		}
+	}
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("%d checks ran for one question", n)
+	}
+	if more, _ := sc.do(other); more || runs.Load() != 2 {
+		t.Fatalf("a caller after the check ended got %v from %d runs; want a fresh check", more, runs.Load())
 	}
 }

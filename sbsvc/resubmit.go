@@ -1,6 +1,7 @@
 package sbsvc
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,9 +24,30 @@ type ResubmitOptions struct {
 	// Target is the queue or topic to send copies to; "" sends each copy
 	// back where it came from (its DeadLetterSource when it was forwarded).
 	Target string
-	// NewMessageID gives each copy a fresh message id. By default the id is
-	// kept, so duplicate detection on the target can drop a repeat.
+	// NewMessageID gives every copy a fresh message id.
+	//
+	// By default a copy keeps its id, so that duplicate detection on the
+	// target drops a repeat (resubmitting again a message whose copy
+	// already arrived). But a target with duplicate detection also drops a
+	// copy whose id it still remembers from the original send, and the
+	// original would then be completed: the message lost. So, before its
+	// first send to a target (queue or topic), Resubmit reads whether it
+	// requires duplicate detection and its history window (once per run),
+	// and a copy gets a new id when its message was enqueued less than the
+	// window plus a minute ago (by the service's clock, estimated from the
+	// message's lock: the local clock may be off), or when another copy
+	// kept the same id earlier in the run. ResubmitItem.Renamed and
+	// ResubmitResult.Renamed report these, and the audit line records the
+	// id sent. When the settings cannot be read (no Manage rights, an
+	// error), the target is assumed to de-duplicate over 7 days, the
+	// service maximum, and ResubmitResult.Notes says so.
 	NewMessageID bool
+	// KeepIDsEvenIfDuplicate keeps every id even where the target may still
+	// remember it: the service then accepts the send and drops the copy
+	// without a word, and the original is completed all the same: the
+	// message is gone. Those copies are reported as MayBeDropped. Meant for
+	// a caller who knows the copies already arrived once.
+	KeepIDsEvenIfDuplicate bool
 	// KeepDeadLetterInfo keeps DeadLetterReason / DeadLetterErrorDescription
 	// in the copy's application properties.
 	KeepDeadLetterInfo bool
@@ -55,9 +77,20 @@ type ResubmitItem struct {
 	MaybeSent bool
 	// ExtraCopies counts earlier send attempts of this message's batch whose
 	// outcome was unknown before an attempt succeeded: the target may hold
-	// that many extra copies (duplicate detection drops them when the
-	// message id is kept and the target has it on).
+	// that many extra copies (duplicate detection on the target drops
+	// them: a batch is re-sent with the same ids, kept or new).
 	ExtraCopies int
+	// NewMessageID is the id the copy was sent with, when it is not
+	// MessageID.
+	NewMessageID string
+	// Renamed: the copy got a new id because the target's duplicate
+	// detection may still remember the original one (see
+	// ResubmitOptions.NewMessageID).
+	Renamed bool
+	// MayBeDropped: the copy kept, on request, an id the target may still
+	// remember, so the service may have dropped it silently
+	// (ResubmitOptions.KeepIDsEvenIfDuplicate).
+	MayBeDropped bool
 }
 
 // ResubmitProgress counts what a running resubmit has done so far.
@@ -80,7 +113,16 @@ type ResubmitResult struct {
 	PossibleDuplicates []ResubmitItem
 	// FanOut describes, per topic target, which subscriptions the copies
 	// reach.
-	FanOut    []FanOut
+	FanOut []FanOut
+	// Renamed counts the copies (moved or possible duplicates) given a new
+	// id to escape the target's duplicate detection.
+	Renamed int
+	// MayBeDropped counts the copies that kept an id the target may still
+	// remember: the service may have dropped them without an error.
+	MayBeDropped int
+	// Notes explain assumptions made, e.g. about a target whose settings
+	// could not be read.
+	Notes     []string
 	Cancelled bool
 	// AuditErr is set when the audit file could not be written.
 	AuditErr error
@@ -136,6 +178,7 @@ type resubmitRun struct {
 	sendersMu sync.Mutex
 	senders   map[string]*azservicebus.Sender
 	audit     *auditLog
+	targets   *targetLookup
 	fanout    *fanoutTracker
 
 	mu       sync.Mutex // guards res and progress calls from settling goroutines
@@ -154,7 +197,8 @@ func (r *resubmitRun) run(ctx context.Context) error {
 		}
 	}()
 	r.senders = map[string]*azservicebus.Sender{}
-	r.fanout = newFanoutTracker(r.ns)
+	r.targets = newTargetLookup(r.ns, r.ref)
+	r.fanout = newFanoutTracker(r.ns, r.targets)
 	r.pool = newWorkPool(settleConcurrency)
 	defer r.pool.close()
 	defer r.closeSenders()
@@ -163,6 +207,7 @@ func (r *resubmitRun) run(ctx context.Context) error {
 	loopErr := r.receiveAll(ctx, sel)
 	r.settling.Wait()
 	r.res.FanOut = r.fanout.report()
+	r.res.Notes = r.targets.notes()
 
 	// Sequence numbers asked for but never received stay where they are.
 	reason := loopErr
@@ -259,25 +304,33 @@ func (r *resubmitRun) sendTo(ctx context.Context, w *resubmitWorker, target stri
 		r.fail(w, msgs, target, err, false)
 		return
 	}
+	facts := r.targets.get(sctx, target)
 	var (
 		batch  *azservicebus.MessageBatch
-		inside []*azservicebus.ReceivedMessage
-		copies []*azservicebus.AMQPAnnotatedMessage
+		inside []outgoing
 	)
 	flush := func() {
 		if batch == nil || len(inside) == 0 {
 			return
 		}
 		if extra, err := r.sendBatch(sctx, sender, batch, target); err != nil {
-			r.fail(w, inside, target, err.err, err.maybeSent)
+			r.failSent(w, inside, target, err.err, err.maybeSent)
 		} else {
+			copies := make([]*azservicebus.AMQPAnnotatedMessage, len(inside))
+			for i, o := range inside {
+				copies[i] = o.copy
+			}
 			r.fanout.observe(target, copies)
 			r.completeAsync(w, inside, target, extra)
 		}
-		batch, inside, copies = nil, nil, nil
+		batch, inside = nil, nil
 	}
 	for _, rm := range msgs {
-		cp, err := resendCopy(rm, copyOptions{newMessageID: r.opts.NewMessageID,
+		var ids idChoice
+		if !r.opts.NewMessageID {
+			ids = facts.chooseID(rm, r.opts.KeepIDsEvenIfDuplicate, time.Now())
+		}
+		cp, err := resendCopy(rm, copyOptions{newMessageID: r.opts.NewMessageID || ids.renamed,
 			keepDeadLetter: r.opts.KeepDeadLetterInfo, edit: r.opts.Edit})
 		if err != nil {
 			r.fail(w, []*azservicebus.ReceivedMessage{rm}, target, err, false)
@@ -292,7 +345,7 @@ func (r *resubmitRun) sendTo(ctx context.Context, w *resubmitWorker, target stri
 			}
 			err = batch.AddAMQPAnnotatedMessage(cp, nil)
 			if err == nil {
-				inside, copies = append(inside, rm), append(copies, cp)
+				inside = append(inside, outgoing{orig: rm, copy: cp, ids: ids})
 				break
 			}
 			if errors.Is(err, azservicebus.ErrMessageTooLarge) && len(inside) > 0 && attempt == 0 {
@@ -333,34 +386,44 @@ func (r *resubmitRun) sender(target string) (*azservicebus.Sender, error) {
 
 // completeAsync completes the originals of an accepted batch, several at a
 // time, and records each as moved or as a possible duplicate.
-func (r *resubmitRun) completeAsync(w *resubmitWorker, msgs []*azservicebus.ReceivedMessage, target string, extraCopies int) {
+func (r *resubmitRun) completeAsync(w *resubmitWorker, sent []outgoing, target string, extraCopies int) {
 	r.settling.Add(1)
 	go func() {
 		defer r.settling.Done()
-		items := make([]ResubmitItem, len(msgs))
-		dup := make([]bool, len(msgs))
+		items := make([]ResubmitItem, len(sent))
+		dup := make([]bool, len(sent))
+		// One deadline for the batch's completions: a context per message
+		// cost a few percent of the run's CPU.
+		ctx, cancel := context.WithTimeout(context.Background(), finishTimeout)
+		defer cancel()
 		var wg sync.WaitGroup
-		for i, rm := range msgs {
-			items[i] = ResubmitItem{SequenceNumber: ptrVal(rm.SequenceNumber), MessageID: rm.MessageID, Target: target, ExtraCopies: extraCopies}
+		for i, o := range sent {
+			items[i] = o.item(target)
+			items[i].ExtraCopies = extraCopies
 			wg.Add(1)
 			r.pool.run(func() {
 				defer wg.Done()
-				if err := r.completeOriginal(w, rm); err != nil {
+				if err := r.completeOriginal(ctx, w, o.orig); err != nil {
 					items[i].Err, dup[i] = err, true
 				}
 			})
 		}
 		wg.Wait()
-		var audit []AuditEntry
+		// One line per moved message, naming the id its copy was sent with
+		// when that is a new one, so the copy can be found.
+		buf := make([]byte, 0, len(items)*auditLineGuess)
 		now := time.Now().UTC()
+		var auditErr error
 		for i, it := range items {
-			if !dup[i] {
-				audit = append(audit, AuditEntry{Time: now, Op: "resubmit", Namespace: r.ns.info.Name,
-					Source: r.ref.Path(), SequenceNumber: it.SequenceNumber, MessageID: it.MessageID, Target: target})
+			if !dup[i] && auditErr == nil {
+				buf, auditErr = appendAuditLine(buf, AuditEntry{Time: now, Op: "resubmit", Namespace: r.ns.info.Name,
+					Source: r.ref.Path(), SequenceNumber: it.SequenceNumber, MessageID: it.MessageID, Target: target}, it.NewMessageID)
 			}
 		}
 		// The file has its own lock: the sync does not hold up the others.
-		auditErr := r.audit.write(audit)
+		if auditErr == nil {
+			auditErr = r.audit.writeLines(buf)
+		}
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		for i, it := range items {
@@ -379,9 +442,7 @@ func (r *resubmitRun) completeAsync(w *resubmitWorker, msgs []*azservicebus.Rece
 
 // completeOriginal completes rm, falling back to its lock token on a
 // fresh receiver (see lockCompleter).
-func (r *resubmitRun) completeOriginal(w *resubmitWorker, rm *azservicebus.ReceivedMessage) error {
-	ctx, cancel := context.WithTimeout(context.Background(), finishTimeout)
-	defer cancel()
+func (r *resubmitRun) completeOriginal(ctx context.Context, w *resubmitWorker, rm *azservicebus.ReceivedMessage) error {
 	err := w.completer.complete(ctx, rm)
 	if err == nil {
 		return nil
@@ -390,7 +451,10 @@ func (r *resubmitRun) completeOriginal(w *resubmitWorker, rm *azservicebus.Recei
 	// original is no longer in the dead-letter queue it was moved, not
 	// duplicated.
 	seq := ptrVal(rm.SequenceNumber)
-	if page, perr := r.ns.Peek(ctx, r.ref, seq, 1); perr == nil &&
+	// The batch's deadline may be what failed: the check gets its own.
+	pctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if page, perr := r.ns.Peek(pctx, r.ref, seq, 1); perr == nil &&
 		!slices.ContainsFunc(page.Messages, func(m Message) bool { return m.SequenceNumber == seq }) {
 		return nil
 	}
@@ -400,15 +464,33 @@ func (r *resubmitRun) completeOriginal(w *resubmitWorker, rm *azservicebus.Recei
 // fail records msgs as failed and abandons them, so they are available in
 // the dead-letter queue again at once.
 func (r *resubmitRun) fail(w *resubmitWorker, msgs []*azservicebus.ReceivedMessage, target string, err error, maybeSent bool) {
+	sent := make([]outgoing, len(msgs))
+	for i, rm := range msgs {
+		sent[i] = outgoing{orig: rm}
+	}
+	r.failSent(w, sent, target, err, maybeSent)
+}
+
+// failSent is fail for copies that were put in a batch: when the send's
+// outcome is unknown, the result names the id a copy may exist under.
+func (r *resubmitRun) failSent(w *resubmitWorker, sent []outgoing, target string, err error, maybeSent bool) {
 	if _, ok := err.(*Error); !ok {
 		err = classify("resubmit", r.ref.String(), err)
+	}
+	msgs := make([]*azservicebus.ReceivedMessage, len(sent))
+	for i, o := range sent {
+		msgs[i] = o.orig
 	}
 	r.abandon(w, msgs)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, rm := range msgs {
-		r.res.Failed = append(r.res.Failed, ResubmitItem{SequenceNumber: ptrVal(rm.SequenceNumber),
-			MessageID: rm.MessageID, Target: target, Err: err, MaybeSent: maybeSent})
+	for _, o := range sent {
+		it := o.item(target)
+		it.Err, it.MaybeSent = err, maybeSent
+		if !maybeSent {
+			it.NewMessageID, it.Renamed, it.MayBeDropped = "", false, false // no copy exists
+		}
+		r.res.Failed = append(r.res.Failed, it)
 	}
 	r.reportLocked()
 }
@@ -444,13 +526,24 @@ func (r *resubmitRun) reportLocked() {
 	}
 }
 
+// sortResult orders the lists by sequence number and counts the copies
+// whose ids were changed or kept at a risk.
 func (r *resubmitRun) sortResult() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	by := func(a, b ResubmitItem) int { return int(a.SequenceNumber - b.SequenceNumber) }
+	by := func(a, b ResubmitItem) int { return cmp.Compare(a.SequenceNumber, b.SequenceNumber) }
 	slices.SortFunc(r.res.Moved, by)
 	slices.SortFunc(r.res.Failed, by)
 	slices.SortFunc(r.res.PossibleDuplicates, by)
+	r.res.Renamed, r.res.MayBeDropped = 0, 0
+	for _, it := range slices.Concat(r.res.Moved, r.res.PossibleDuplicates) {
+		if it.Renamed {
+			r.res.Renamed++
+		}
+		if it.MayBeDropped {
+			r.res.MayBeDropped++
+		}
+	}
 }
 
 func (r *resubmitRun) closeSenders() {

@@ -132,3 +132,22 @@ func newMessageID() string {
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
+
+// outgoing is one copy in a batch, with the original it replaces.
+type outgoing struct {
+	orig *azservicebus.ReceivedMessage
+	copy *azservicebus.AMQPAnnotatedMessage
+	ids  idChoice
+}
+
+// item is o's entry in the result.
+func (o outgoing) item(target string) ResubmitItem {
+	it := ResubmitItem{SequenceNumber: ptrVal(o.orig.SequenceNumber), MessageID: o.orig.MessageID, Target: target,
+		Renamed: o.ids.renamed, MayBeDropped: o.ids.atRisk}
+	if o.copy != nil && o.copy.Properties != nil && o.copy.Properties.MessageID != nil {
+		if sent := idText(o.copy.Properties.MessageID); sent != o.orig.MessageID {
+			it.NewMessageID = sent
+		}
+	}
+	return it
+}

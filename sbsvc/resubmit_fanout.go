@@ -9,25 +9,34 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/messaging/azservicebus"
 	"github.com/Azure/azure-sdk-for-go/sdk/messaging/azservicebus/admin"
+
+	"github.com/sbx-tui/sbx/emulator/broker/sqlfilter"
 )
 
 // FanOut tells what resubmitting to a topic does: every subscription whose
 // rules match gets its own copy.
 type FanOut struct {
 	Topic string
-	// Reaches are the subscriptions a copy certainly reached: a true filter
-	// or a correlation filter that matched.
+	// Reaches are the subscriptions a copy reached: a true filter, or a
+	// correlation or SQL filter that matched one of the copies.
 	Reaches []string
-	// MayReach are subscriptions with SQL filters, which sbx does not
-	// evaluate: a copy may also have reached them.
+	// MayReach are subscriptions whose SQL filters sbx could not decide
+	// (parameters, broker-stamped properties such as sys.EnqueuedTimeUtc):
+	// a copy may also have reached them.
 	MayReach []string
 	// Note explains when the rules could not be read (no Manage rights).
 	Note string
+	// KindUnknown: the management API could not say whether Topic is a
+	// topic or a queue (no Manage rights); copies fan out if it is a topic.
+	KindUnknown bool
 }
 
 // String reads "topic orders fans out to: a, b; may also reach: c".
 func (f FanOut) String() string {
 	s := fmt.Sprintf("topic %s fans out to every subscription whose rules match", f.Topic)
+	if f.KindUnknown {
+		s = fmt.Sprintf("%s may be a topic: if so, every subscription whose rules match gets a copy", f.Topic)
+	}
 	if len(f.Reaches) > 0 {
 		s += fmt.Sprintf("; reached: %v", f.Reaches)
 	}
@@ -44,32 +53,37 @@ func (f FanOut) String() string {
 type subRules struct {
 	name    string
 	filters []admin.RuleFilter
+	sql     map[*admin.SQLFilter]*sqlfilter.Filter // parsed once; absent when unparsable
 }
 
 type topicFan struct {
-	subs    []subRules // nil when not a topic (a queue) or not readable
-	isTopic bool
-	note    string
-	reaches map[string]bool
-	may     map[string]bool
+	subs        []subRules // nil when not a topic (a queue) or not readable
+	isTopic     bool
+	kindUnknown bool
+	note        string
+	reaches     map[string]bool
+	may         map[string]bool
 }
 
 // fanoutTracker learns, per target, whether it is a topic and evaluates the
 // simple filters of its subscriptions against each copy sent there. The
 // resubmit receivers share it.
 type fanoutTracker struct {
-	mu     sync.Mutex
-	ns     *Namespace
-	topics map[string]*topicFan
-	order  []string
+	mu      sync.Mutex
+	ns      *Namespace
+	targets *targetLookup
+	topics  map[string]*topicFan
+	order   []string
 }
 
-func newFanoutTracker(ns *Namespace) *fanoutTracker {
-	return &fanoutTracker{ns: ns, topics: map[string]*topicFan{}}
+func newFanoutTracker(ns *Namespace, targets *targetLookup) *fanoutTracker {
+	return &fanoutTracker{ns: ns, targets: targets, topics: map[string]*topicFan{}}
 }
 
-// load reads target's subscriptions and rules once. A target the admin API
-// does not know as a topic is taken for a queue.
+// load reads target's subscriptions and rules once. Whether target is a
+// topic at all comes from the run's target lookup: asking GetTopic alone
+// takes a queue for a topic (the service answers a GET of any entity's
+// name), and listing that "topic's" subscriptions then fails with not found.
 func (f *fanoutTracker) load(target string) *topicFan {
 	if t, ok := f.topics[target]; ok {
 		return t
@@ -78,17 +92,14 @@ func (f *fanoutTracker) load(target string) *topicFan {
 	f.topics[target] = t
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	resp, err := f.ns.admin.GetTopic(ctx, target, nil)
-	switch {
-	case err != nil:
-		if f.ns.info.Manage {
-			return t // not found as a topic: a queue
-		}
-		t.isTopic, t.note = true, "the subscriptions reached are unknown: reading rules needs Manage rights"
+	switch facts := f.targets.get(ctx, target); facts.kind {
+	case targetQueue:
+		return t
+	case targetUnknown:
+		t.isTopic, t.kindUnknown = true, true
+		t.note = "its kind and rules could not be read (" + facts.unread + ")"
 		f.order = append(f.order, target)
 		return t
-	case resp == nil:
-		return t // a queue
 	}
 	t.isTopic = true
 	f.order = append(f.order, target)
@@ -110,6 +121,7 @@ func (f *fanoutTracker) load(target string) *topicFan {
 				}
 				for _, r := range rp.Rules {
 					sr.filters = append(sr.filters, r.Filter)
+					sr.addSQL(r.Filter)
 				}
 			}
 			t.subs = append(t.subs, sr)
@@ -131,7 +143,7 @@ func (f *fanoutTracker) observe(target string, copies []*azservicebus.AMQPAnnota
 			continue
 		}
 		for _, m := range copies {
-			switch subscriptionMatch(s.filters, m) {
+			switch subscriptionMatch(s, m) {
 			case matchYes:
 				t.reaches[s.name] = true
 			case matchMaybe:
@@ -150,7 +162,7 @@ func (f *fanoutTracker) report() []FanOut {
 	var out []FanOut
 	for _, name := range f.order {
 		t := f.topics[name]
-		fo := FanOut{Topic: name, Note: t.note}
+		fo := FanOut{Topic: name, Note: t.note, KindUnknown: t.kindUnknown}
 		for s := range t.reaches {
 			fo.Reaches = append(fo.Reaches, s)
 		}
@@ -175,10 +187,11 @@ const (
 )
 
 // subscriptionMatch evaluates a subscription's rules for m: any matching
-// rule delivers a copy. SQL filters are not evaluated, so they give "maybe".
-func subscriptionMatch(filters []admin.RuleFilter, m *azservicebus.AMQPAnnotatedMessage) matchResult {
+// rule delivers a copy. A SQL filter sbx cannot decide (parameters, a
+// property only the broker stamps, a syntax it does not know) gives "maybe".
+func subscriptionMatch(s subRules, m *azservicebus.AMQPAnnotatedMessage) matchResult {
 	res := matchNo
-	for _, f := range filters {
+	for _, f := range s.filters {
 		switch flt := f.(type) {
 		case *admin.TrueFilter:
 			return matchYes
@@ -187,7 +200,14 @@ func subscriptionMatch(filters []admin.RuleFilter, m *azservicebus.AMQPAnnotated
 			if correlationMatch(flt, m) {
 				return matchYes
 			}
-		default: // SQL and unknown filters
+		case *admin.SQLFilter:
+			switch r := sqlMatch(s.sql[flt], flt, m); r {
+			case matchYes:
+				return r
+			case matchMaybe:
+				res = r
+			}
+		default: // unknown filter kinds
 			res = matchMaybe
 		}
 	}

@@ -3,6 +3,7 @@ package sbsvc
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -73,26 +74,44 @@ func TestResubmitUnderFaultsLosesNothing(t *testing.T) {
 			}
 		}, false},
 	}
+	// Each fault also runs against a queue with duplicate detection: the
+	// copies then get new ids (the queue remembers the originals'), and a
+	// batch re-sent after an unknown outcome carries the same new ids.
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			em := startEmulator(t, emulator.Config{})
-			q := newQueue(t, em, broker.Properties{})
-			c := sdkClient(t, em)
-			deadLetterSDK(t, c, q, func(int) string { return "r" }, testMessages(n)...)
-			ns := connectEmulator(t, em, nil)
-			opts := ResubmitOptions{BatchSize: 10, AuditPath: auditPath(t), IdleTimeout: 2 * time.Second}
-			tc.arm(em, &opts)
-			res, _ := ns.Resubmit(ctxT(t, 60*time.Second), EntityRef{Queue: q, SubQueue: DeadLetter}, opts)
-			// A dropped connection leaves the messages it had locked out of
-			// reach until their locks expire, so that run may select fewer;
-			// checkResubmitAccount then finds them untouched in the DLQ.
-			if res.Selected > n || (res.Selected < n && !tc.mayMissLocked) {
-				t.Errorf("selected %d of %d", res.Selected, n)
+		for _, dedup := range []bool{false, true} {
+			name := tc.name
+			if dedup {
+				name += " with duplicate detection"
 			}
-			checkResubmitAccount(t, em, ns, q, n, res)
-			tc.verify(t, res)
-		})
+			t.Run(name, func(t *testing.T) {
+				runResubmitFault(t, n, dedup, tc.arm, tc.verify, tc.mayMissLocked)
+			})
+		}
 	}
+}
+
+// runResubmitFault is one case of TestResubmitUnderFaultsLosesNothing.
+func runResubmitFault(t *testing.T, n int, dedup bool, arm func(*emulator.Emulator, *ResubmitOptions),
+	verify func(*testing.T, ResubmitResult), mayMissLocked bool) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{RequiresDuplicateDetection: dedup})
+	c := sdkClient(t, em)
+	deadLetterSDK(t, c, q, func(int) string { return "r" }, testMessages(n)...)
+	ns := connectEmulator(t, em, nil)
+	opts := ResubmitOptions{BatchSize: 10, AuditPath: auditPath(t), IdleTimeout: 2 * time.Second}
+	arm(em, &opts)
+	res, _ := ns.Resubmit(ctxT(t, 60*time.Second), EntityRef{Queue: q, SubQueue: DeadLetter}, opts)
+	// A dropped connection leaves the messages it had locked out of
+	// reach until their locks expire, so that run may select fewer;
+	// checkResubmitAccount then finds them untouched in the DLQ.
+	if res.Selected > n || (res.Selected < n && !mayMissLocked) {
+		t.Errorf("selected %d of %d", res.Selected, n)
+	}
+	if dedup && res.Renamed != len(res.Moved)+len(res.PossibleDuplicates) {
+		t.Errorf("renamed %d, want every copy sent (%d)", res.Renamed, len(res.Moved)+len(res.PossibleDuplicates))
+	}
+	checkResubmitAccount(t, em, ns, q, n, res)
+	verify(t, res)
 }
 
 // checkResubmitAccount checks a result against the broker: every selected
@@ -133,10 +152,20 @@ func checkResubmitAccount(t *testing.T, em *emulator.Emulator, ns *Namespace, q 
 	if lo, hi := int64(p.Moved+p.PossibleDuplicates), int64(p.Moved+p.PossibleDuplicates+maybe); active < lo || active > hi {
 		t.Errorf("queue holds %d, report says between %d and %d", active, lo, hi)
 	}
+	// A copy sent with a new id stands for its original.
+	original := map[string]string{}
+	for _, it := range slices.Concat(res.Moved, res.PossibleDuplicates, res.Failed) {
+		if it.NewMessageID != "" {
+			original[it.NewMessageID] = it.MessageID
+		}
+	}
 	seen := map[string]bool{}
 	for _, ref := range []EntityRef{{Queue: q}, {Queue: q, SubQueue: DeadLetter}} {
 		for _, m := range peekEvery(t, ns, ref) {
 			seen[m.MessageID] = true
+			if o, ok := original[m.MessageID]; ok {
+				seen[o] = true
+			}
 		}
 	}
 	for i := range n {

@@ -122,22 +122,25 @@ func layoutColumns(cols []Column, width int) []int {
 		n++
 	}
 	spare := avail - used
-	if n < len(cols) {
-		// Some columns are hidden: give the spare to the last visible one.
-		widths[n-1] += spare
-		return widths
-	}
 	totalFlex := 0
-	for _, c := range cols {
+	for _, c := range cols[:n] {
 		if c.Width == 0 {
 			totalFlex += max(c.Flex, 1)
 		}
 	}
 	if totalFlex == 0 {
+		if n < len(cols) {
+			// Columns are hidden and none shown is flexible: the last
+			// shown one takes the rest rather than leave a blank edge.
+			widths[n-1] += spare
+		}
 		return widths // all fixed: the remainder stays blank
 	}
+	// The spare goes to the flexible columns shown, by weight (with some
+	// columns hidden too: a fixed numeric column padded wide would read
+	// as a gap in the middle of the row).
 	lastFlex, given := -1, 0
-	for i, c := range cols {
+	for i, c := range cols[:n] {
 		if c.Width == 0 {
 			share := spare * max(c.Flex, 1) / totalFlex
 			widths[i] += share

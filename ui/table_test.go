@@ -242,12 +242,33 @@ func TestLayoutColumns(t *testing.T) {
 	}{
 		{60, "[6 26 16 7]"}, // avail 58 - 3 seps - 13 fixed - 18 min = 24 spare: 16/8
 		{40, "[6 12 10 7]"}, // spare 4: 2 and 1, the rounding remainder to the last flex column
-		{25, "[6 16 0 0]"},  // only two columns fit; the last visible takes the rest
+		{25, "[6 16 0 0]"},  // only two columns fit; the flexible one shown takes the rest
 		{5, "[3 0 0 0]"},
 	}
 	for _, c := range cases {
 		if got := fmt.Sprint(layoutColumns(cols, c.width)); got != c.want {
 			t.Errorf("width %d: %s, want %s", c.width, got, c.want)
 		}
+	}
+}
+
+// With trailing columns hidden, the spare width goes to a flexible column
+// still shown, not to a fixed one (a right-aligned size column padded wide
+// reads as a hole in the row).
+func TestLayoutColumnsHiddenSpareGoesToFlex(t *testing.T) {
+	cols := []Column{
+		{Title: "SEQ", Width: 6},
+		{Title: "ID", MinWidth: 10, Flex: 2},
+		{Title: "DLV", Width: 3},
+		{Title: "SIZE", Width: 8},
+		{Title: "PREVIEW", MinWidth: 30, Flex: 4},
+	}
+	// avail 38: 6+1+10+1+3+1+8 = 30 fits, PREVIEW (31) does not: spare 8 → ID.
+	if got := fmt.Sprint(layoutColumns(cols, 40)); got != "[6 18 3 8 0]" {
+		t.Fatalf("got %s", got)
+	}
+	fixed := []Column{{Title: "A", Width: 4}, {Title: "B", Width: 4}, {Title: "C", Width: 40}}
+	if got := fmt.Sprint(layoutColumns(fixed, 20)); got != "[4 13 0]" {
+		t.Fatalf("all fixed, one hidden: got %s", got)
 	}
 }

@@ -155,7 +155,7 @@ func (c *connState) readFrame() (frameHeader, performative, []byte, error) {
 		c.rbuf = make([]byte, size)
 	}
 	body := c.rbuf[:size]
-	if _, err := io.ReadFull(c.br, body); err != nil {
+	if err := c.readBody(body); err != nil {
 		return h, nil, nil, err
 	}
 	p, payload, err := decodeFrameBody(body[int(h.DOff)*4-frameHeaderSize:])
@@ -163,6 +163,30 @@ func (c *connState) readFrame() (frameHeader, performative, []byte, error) {
 		return h, nil, nil, connError{&Error{Condition: ErrDecode, Description: err.Error()}}
 	}
 	return h, p, payload, nil
+}
+
+// directReadMin is the body size from which the part of a frame not yet
+// buffered is read from the socket straight into the frame buffer: the
+// read buffer would only be one more copy of large transfers.
+const directReadMin = 16 << 10
+
+// readBody fills body: from the read buffer, and for a large frame the rest
+// from the socket directly.
+func (c *connState) readBody(body []byte) error {
+	if len(body) < directReadMin {
+		_, err := io.ReadFull(c.br, body)
+		return err
+	}
+	n := 0
+	for n < len(body) && c.br.Buffered() > 0 {
+		m, _ := c.br.Read(body[n:]) // buffered bytes only: no socket read
+		n += m
+	}
+	if n < len(body) {
+		_, err := io.ReadFull(c.nc, body[n:])
+		return err
+	}
+	return nil
 }
 
 // frameBuffered reports whether a whole frame is buffered, so reading it

@@ -146,7 +146,7 @@ const DefaultRuleName = "$Default"
 // ---------------------------------------------------------------- messages
 
 // MessageState of a stored message.
-type MessageState int
+type MessageState uint8 // one byte: it sits in every stored message
 
 const (
 	StateActive    MessageState = 0
@@ -158,11 +158,14 @@ const (
 // broker only fills in MessageID when it is nil and stamps the broker fields.
 // Values in the maps are the AMQP layer's Go values, passed through untouched.
 type Message struct {
-	// Header (the sender's).
-	Durable       bool
+	// Header (the sender's), and the transfer's message format. The small
+	// fields sit together: a struct is kept per stored message, and apart
+	// they would each be padded to eight bytes.
 	Priority      *uint8
 	TTL           time.Duration // 0: none given (entity default applies)
+	Durable       bool
 	FirstAcquirer bool
+	Format        uint32 // message format from the transfer (0)
 
 	// Properties section.
 	MessageID        any // string, [16]byte-like uuid, uint64 or []byte
@@ -190,8 +193,7 @@ type Message struct {
 
 	ApplicationProperties map[string]any
 
-	Body   []byte // encoded body sections + footer, opaque to the broker
-	Format uint32 // message format from the transfer (0)
+	Body []byte // encoded body sections + footer, opaque to the broker
 
 	// The properties and application-properties sections in wire form, as
 	// the AMQP layer stored them to send them on without re-encoding; nil

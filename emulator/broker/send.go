@@ -68,12 +68,21 @@ func (b *brokerImpl) send(address string, msgs []*Message, schedule, owned bool)
 		return nil, errDisabled(ent.path, props.Status)
 	}
 	now := b.now()
-	copies := make([]*Message, len(msgs))
+	copies := msgs // an owned batch is the broker's already, slice included
+	if !owned {
+		copies = make([]*Message, len(msgs))
+	}
+	direct := !schedule && ent.kind == KindQueue && props.ForwardTo == ""
+	var sizes []int64 // for the direct path: each message's size, worked out once
+	if direct {
+		sizes = make([]int64, len(msgs))
+	}
 	for i, m := range msgs {
 		if m == nil {
 			return nil, errBadArgument("message %d of the batch is missing", i)
 		}
-		if err := ent.checkIncoming(m); err != nil {
+		size := m.Size()
+		if err := ent.checkIncomingSized(m, size); err != nil {
 			return nil, err
 		}
 		c := m
@@ -84,17 +93,33 @@ func (b *brokerImpl) send(address string, msgs []*Message, schedule, owned bool)
 		if c.MessageID == nil {
 			c.MessageID = newMessageID()
 			c.EncodedProperties = nil
+			size = c.Size() // the id counts too once stored
 		}
 		c.SequenceNumber, c.EnqueuedSequenceNumber, c.DeliveryCount = 0, 0, 0
 		c.State, c.DeadLetterSource = StateActive, ""
 		c.LockedUntil, c.ExpiresAt, c.EnqueuedTime = time.Time{}, time.Time{}, time.Time{}
 		copies[i] = c
+		direct = direct && !c.ScheduledEnqueueTime.After(now)
+		if direct {
+			sizes[i] = size
+		}
 	}
 	var dupKeys []string
 	if props.RequiresDuplicateDetection {
 		ent.dupMu.Lock()
 		defer ent.dupMu.Unlock()
 		copies, dupKeys = ent.dropDuplicates(copies, now, props.DuplicateDetectionHistoryTimeWindow)
+	}
+	if direct {
+		// The common case, a batch for a plain queue, stored without a
+		// plan: each message goes to the queue itself.
+		if err := ent.storeActive(copies, sizes, now); err != nil {
+			return nil, err
+		}
+		for _, k := range dupKeys {
+			ent.dups.record(k, now)
+		}
+		return nil, nil
 	}
 	plan := make([]placement, 0, len(copies)) // one each, unless fanned out
 	index := make([]int, 0, len(copies))      // plan position of each scheduled copy
@@ -141,11 +166,14 @@ func (b *brokerImpl) send(address string, msgs []*Message, schedule, owned bool)
 // checkIncoming applies the entity's per-message checks to a message sent to
 // it directly.
 func (e *entity) checkIncoming(m *Message) error {
+	return e.checkIncomingSized(m, m.Size())
+}
+
+// checkIncomingSized is checkIncoming for a caller that knows m.Size().
+func (e *entity) checkIncomingSized(m *Message, size int64) error {
 	p := e.propsRef()
-	if limit := p.MaxMessageSizeInKilobytes * 1024; limit > 0 {
-		if n := m.Size(); n > limit {
-			return errMessageSize(n, limit)
-		}
+	if limit := p.MaxMessageSizeInKilobytes * 1024; limit > 0 && size > limit {
+		return errMessageSize(size, limit)
 	}
 	if e.kind == KindQueue && p.RequiresSession && m.SessionID == nil {
 		return errNotAllowed(textMissingSession)
@@ -320,6 +348,46 @@ func (b *brokerImpl) apply(plan []placement, quota bool, now time.Time) ([]int64
 		e.accessedAt = now
 	}
 	return seqs, nil
+}
+
+// storeActive is apply for a plan that puts every message (nil ones are
+// dropped duplicates) active into e's main queue, without building the plan.
+// sizes[i] is msgs[i].Size().
+func (e *entity) storeActive(msgs []*Message, sizes []int64, now time.Time) error {
+	var total int64
+	n := 0
+	for i, m := range msgs {
+		if m != nil {
+			total += sizes[i]
+			n++
+		}
+	}
+	if n == 0 {
+		return nil // all duplicates
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.deleted {
+		return errNotFound("The messaging entity '%s' could not be found.", e.path)
+	}
+	if limit := e.sizeLimit(); e.sizeBytes+total > limit {
+		return errQuota(e.path, e.sizeBytes, limit)
+	}
+	ttl := e.propsRef().DefaultMessageTimeToLive
+	entries := make([]entry, n) // one allocation for the batch, as in apply
+	for i, m := range msgs {
+		if m == nil {
+			continue
+		}
+		m.SequenceNumber = e.nextSequence()
+		m.EnqueuedTime, m.DeliveryCount, m.LockedUntil = now, 0, time.Time{}
+		m.State = StateActive
+		m.ExpiresAt = expiresAt(now, m.TTL, ttl)
+		e.main.insertSized(&entries[0], m, sizes[i], now)
+		entries = entries[1:]
+	}
+	e.accessedAt = now
+	return nil
 }
 
 // checkQuota refuses a plan that would take an entity past its size (mu of

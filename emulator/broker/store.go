@@ -252,7 +252,9 @@ func (q *msgQueue) removeAll() {
 		}
 	}
 	q.entries, q.holes = nil, 0
-	q.avail.items, q.timers.items, q.expiry.items = nil, nil, nil
+	q.avail.reset()
+	q.timers.reset()
+	q.expiry.reset()
 	q.count, q.scheduled = 0, 0
 	q.addSize(-q.size)
 	if q.sessionful() {

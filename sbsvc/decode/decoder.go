@@ -20,9 +20,12 @@ type decoder struct {
 	kind       string // format of the whole Text
 	leaf       string // innermost rendered format
 	structured bool   // a structured CloudEvent envelope was rendered
-	layers     int
-	inputCut   bool // a layer was cut short (decompression or base64 cap)
-	inflateCap int
+	// dotnetString: the binary XML was a serialized .NET string, whose text
+	// was rendered instead (so msbin1 content with a JSON leaf matches).
+	dotnetString bool
+	layers       int
+	inputCut     bool // a layer was cut short (decompression or base64 cap)
+	inflateCap   int
 }
 
 func newDecoder(opts Options, in Input) *decoder {
@@ -161,7 +164,9 @@ func (d *decoder) renderLeaf(l layer, b []byte, cl claim) {
 	case "xml":
 		err = d.renderXML(b)
 	case "nbfx":
-		err = d.renderNBFX(b)
+		if err = d.renderNBFX(b); err == nil && d.opts.Mode == Auto && d.unwrapDotNetString(mark) {
+			return
+		}
 	case "protobuf":
 		err = d.renderProtobuf(b)
 	case "text":
@@ -212,7 +217,8 @@ func (d *decoder) result() Result {
 		Text:  Sanitize(string(d.out.b)),
 	}
 	matches := d.structured && (d.claim == claimJSON || d.claim == claimCloudEvents) ||
-		claimMatches(d.claim, d.kind) || claimMatches(d.claim, d.leaf)
+		claimMatches(d.claim, d.kind) || claimMatches(d.claim, d.leaf) ||
+		d.dotnetString && (d.claim == claimNBFX || d.claim == claimXML)
 	if d.opts.Mode == Auto && d.leaf != "" && d.leaf != "empty" && !matches {
 		d.warn("content type says %s but the body is %s", d.media, Label(d.leaf))
 	}

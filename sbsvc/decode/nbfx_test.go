@@ -39,8 +39,8 @@ func TestNBFXDocuments(t *testing.T) {
     <Inventory>0</Inventory>
   </s:Body>
 </s:Envelope>`},
-		{"BrokeredMessage string body", cat(0x40, 0x06, "string", 0x08, len(serNS), serNS, 0x99, 0x05, "Hello"),
-			`<string xmlns="` + serNS + `">Hello</string>`},
+		{"string element in another namespace stays XML", cat(0x40, 0x06, "string", 0x08, 0x0A, "http://abc", 0x99, 0x05, "Hello"),
+			`<string xmlns="http://abc">Hello</string>`},
 		{"element record", cat(0x41, 0x03, "pre", 0x03, "doc", 0x09, 0x03, "pre", 0x0A, "http://abc", 0x01),
 			`<pre:doc xmlns:pre="http://abc"/>`},
 		{"short dictionary element", cat(0x42, 0x0E, 0x01), `<Body/>`},
@@ -191,5 +191,33 @@ func TestNBFSDictionary(t *testing.T) {
 		if got := nbfsString(id, nil); got != want {
 			t.Errorf("id 0x%x: %q, want %q", id, got, want)
 		}
+	}
+}
+
+// A BrokeredMessage whose body was a .NET string: the XML wrapper is peeled
+// and its text detected again, as the chain says.
+func TestNBFXSerializedStringIsUnwrapped(t *testing.T) {
+	json := `{"customerId":"c-100","name":"a<b"}`
+	tests := []struct {
+		name, body, kind, chain, want string
+	}{
+		{"text", "Hello", "text", ".NET binary XML → string → text", "Hello"},
+		{"json", json, "json", ".NET binary XML → string → JSON", "{\n  \"customerId\": \"c-100\",\n  \"name\": \"a<b\"\n}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := cat(0x40, 0x06, "string", 0x08, len(serNS), serNS, 0x99, len(tt.body), tt.body)
+			r := Decode(Input{Body: body, ContentType: "application/msbin1"}, Options{})
+			if r.Kind != tt.kind || r.Describe() != tt.chain || r.Text != tt.want {
+				t.Fatalf("kind %q chain %q text\n%s\n(why %s)", r.Kind, r.Describe(), r.Text, r.Why)
+			}
+			if len(r.Warnings) != 0 {
+				t.Fatalf("a msbin1 body that is a serialized string got warnings %v", r.Warnings)
+			}
+			// The XML view still shows the document itself.
+			if x := Decode(Input{Body: body}, Options{Mode: XML}); !strings.HasPrefix(x.Text, "<string xmlns=") {
+				t.Fatalf("XML view: %q", x.Text)
+			}
+		})
 	}
 }

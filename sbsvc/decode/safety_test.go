@@ -129,7 +129,7 @@ func TestPreview(t *testing.T) {
 		{"binary", Input{Body: []byte{0, 1, 2, 0xff}}, "binary, 4 B: 00 01 02 ff"},
 		{"cut", Input{Body: []byte(strings.Repeat("abcdefghij", 10))}, "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghi…"},
 		{"escape", Input{Body: []byte("a\x1b[2Jb")}, "a␛[2Jb"},
-		{"nbfx", Input{Body: cat(0x40, 0x06, "string", 0x08, len(serNS), serNS, 0x99, 0x05, "Hello")}, `<string xmlns="` + serNS + `">Hello</string>`},
+		{"nbfx", Input{Body: cat(0x40, 0x06, "string", 0x08, len(serNS), serNS, 0x99, 0x05, "Hello")}, "Hello"},
 	}
 	for _, tt := range tests {
 		got := Preview(tt.in, 60)
