@@ -529,7 +529,16 @@ func TestReleasedLateDelivery(t *testing.T) {
 	base := em.Stats().Deliveries
 	sendBodies(t, s, "b")
 	eventually(t, "the late delivery", func() bool { return em.Stats().Deliveries == base+1 })
-	time.Sleep(100 * time.Millisecond) // the SDK's releaser answers at once
+	// The SDK's releaser answers on its own goroutine: wait until the broker
+	// holds b unlocked again rather than guessing how long that takes.
+	eventually(t, "the release of the late delivery", func() bool {
+		msgs, err := em.Broker.Peek(q, 1, 10, nil)
+		if err != nil {
+			return false
+		}
+		// b is the newest message (a stays locked by the first receive).
+		return len(msgs) == 2 && msgs[1].LockedUntil.IsZero()
+	})
 	m := receiveN(t, r, 1)[0]
 	if string(m.Body) != "b" || m.DeliveryCount != 1 {
 		t.Fatalf("got %q with DeliveryCount %d", m.Body, m.DeliveryCount)
