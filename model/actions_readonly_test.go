@@ -19,6 +19,9 @@ func TestReadOnlyRefusesEveryAction(t *testing.T) {
 	before := e.counts(q.Name)
 	msgs := e.peekAll(sbsvc.EntityRef{Queue: q.Name})
 	for kind := actLock; kind <= actAcceptSession; kind++ {
+		if kind == actExport {
+			continue // export only peeks: offered in read-only mode (below)
+		}
 		depth := e.h.depth()
 		e.act(actionRequest{kind: kind, entity: q, sub: sbsvc.Active, seqs: []int64{msgs[0].SequenceNumber},
 			messages: msgs[:1], template: &msgs[0], count: 1, all: true})
@@ -30,6 +33,30 @@ func TestReadOnlyRefusesEveryAction(t *testing.T) {
 	if after := e.counts(q.Name); after != before {
 		t.Fatalf("counts changed in read-only mode: %+v → %+v", before, after)
 	}
+
+	// Export reads only: it is offered, and the help lists no write key.
+	depth := e.h.depth()
+	e.act(actionRequest{kind: actExport, entity: q, sub: sbsvc.Active, all: true})
+	if _, ok := e.h.app.top().(*formView); !ok || e.h.depth() != depth+1 {
+		t.Fatalf("export in read-only mode opened %T", e.h.app.top())
+	}
+	e.h.press("esc")
+	e.h.app.showHelp = true
+	for _, g := range e.h.app.helpGroups() {
+		for _, k := range g.Keys {
+			switch k.Desc {
+			case "peek-lock", "resubmit", "purge", "complete", "send new", "renew lock":
+				t.Errorf("read-only help offers %q (%s)", k.Desc, k.Keys)
+			}
+		}
+		if len(g.Keys) == 0 {
+			t.Errorf("the help shows an empty %q column", g.Title)
+		}
+		if g.Title == "Locked messages" {
+			t.Errorf("read-only help shows the locked-messages column: %+v", g.Keys)
+		}
+	}
+	e.h.app.showHelp = false
 
 	// A namespace configured read-only is refused the same way, and its
 	// sbsvc handle refuses writes itself.

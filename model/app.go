@@ -404,15 +404,23 @@ func overlayBottom(body, box string, keep int) string {
 }
 
 func (a *App) helpGroups() []ui.HelpGroup {
+	hidden := map[string]bool{}
+	if _, readOnly := a.ns.current(); readOnly || a.sh.readOnly {
+		for _, b := range a.sh.keys.writeBindings() {
+			hidden[b.Help().Key+"\x00"+b.Help().Desc] = true
+		}
+	}
 	var groups []ui.HelpGroup
 	for i, col := range a.sh.keys.FullHelp() {
 		g := ui.HelpGroup{Title: helpGroupTitles[min(i, len(helpGroupTitles)-1)]}
 		for _, b := range col {
-			if b.Enabled() {
+			if b.Enabled() && !hidden[b.Help().Key+"\x00"+b.Help().Desc] {
 				g.Keys = append(g.Keys, ui.KeyHelp{Keys: b.Help().Key, Desc: b.Help().Desc})
 			}
 		}
-		groups = append(groups, g)
+		if len(g.Keys) > 0 { // a column all of write keys is left out in read-only mode
+			groups = append(groups, g)
+		}
 	}
 	return groups
 }

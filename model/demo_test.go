@@ -32,6 +32,11 @@ func demoTestTarget(t *testing.T) Target {
 			if err != nil {
 				return nil, err
 			}
+			// The demo's 20 ms order expires into the dead-letter queue on
+			// its own: wait for it, so listings and peeks agree.
+			if err := waitDeadLettered(ctx, ns, "orders", "ORD-1011"); err != nil {
+				return nil, err
+			}
 			return ns, nil
 		}}
 }

@@ -140,5 +140,13 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
+// writeBindings are the keys that change something in Service Bus: a
+// read-only namespace does not offer them (export only peeks, so it stays).
+func (k KeyMap) writeBindings() []key.Binding {
+	return []key.Binding{k.Lock, k.Resubmit, k.EditResubmit, k.Delete, k.Purge, k.Send, k.SendFromTemplate,
+		k.CancelScheduled, k.AcceptSession, k.Complete, k.Abandon, k.DeadLetter, k.Defer, k.Renew, k.RenewAll,
+		k.AutoRenew, k.SessionState}
+}
+
 // helpGroupTitles names FullHelp's columns, in order.
 var helpGroupTitles = []string{"Navigation", "General", "Namespaces & entities", "Messages", "Actions", "Locked messages", "Message detail"}
