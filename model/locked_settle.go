@@ -341,7 +341,7 @@ func (v *lockedView) autoLine() string {
 		return st.Subtle.Render("auto-renew off (A turns it on)")
 	}
 	left := v.auto.max - v.sh.now().Sub(v.auto.since)
-	return st.CellOK.Render(fmt.Sprintf("auto-renew on · %d renewals · stops in %s", v.auto.r.Renewals(), ui.FormatClock(max(left, 0), false)))
+	return st.CellOK.Render(fmt.Sprintf("auto-renew on · %s · stops in %s", plural(int(v.auto.r.Renewals()), "renewal", "renewals"), ui.FormatClock(max(left, 0), false)))
 }
 
 // openDeadLetter shows the reason dialog inline.

@@ -137,5 +137,5 @@ func (v *lockedView) sessionAutoLine() string {
 		return st.Subtle.Render(fmt.Sprintf("auto-renew off (%s turns it on for the session lock)", keyName(v.sh.keys.AutoRenew)))
 	}
 	left := a.max - v.sh.now().Sub(a.since)
-	return st.CellOK.Render(fmt.Sprintf("auto-renew on · session lock · %d renewals · stops in %s", a.renewals, ui.FormatClock(max(left, 0), false)))
+	return st.CellOK.Render(fmt.Sprintf("auto-renew on · session lock · %s · stops in %s", plural(a.renewals, "renewal", "renewals"), ui.FormatClock(max(left, 0), false)))
 }

@@ -59,7 +59,7 @@ func TestSessionAutoRenewRenewsUntilItsMaximum(t *testing.T) {
 	if got := v.session.h.LockedUntil(); !got.Equal(start.Add(50 * time.Second)) {
 		t.Fatalf("after 25s the lock runs to +%v, want +50s", got.Sub(start))
 	}
-	e.h.mustSee("session lock 00:25", "1 renewals")
+	e.h.mustSee("session lock 00:25", "1 renewal ·")
 	// Renewed again at 40 s (to 70 s); at 60 s the 50 s maximum has
 	// passed: no renewal, auto-renew ends.
 	e.h.advance(40 * time.Second)
