@@ -31,6 +31,7 @@ type formView struct {
 	warn      []string // what the user must know (fan-out, delivery counts)
 	fields    []*formField
 	focus     int
+	rowField  []int // per drawn line, the field it shows (-1: none); set by render
 	errText   string
 	submitKey string // the words after "enter" in the footer
 
@@ -167,6 +168,9 @@ func (f *formView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 		return nil, nil
 	case tea.KeyPressMsg:
 		return f.key(msg)
+	case tea.MouseClickMsg, tea.MouseWheelMsg:
+		f.mouse(msg)
+		return nil, nil
 	}
 	if f.onMsg != nil {
 		return f.onMsg(f, msg), nil
@@ -289,7 +293,9 @@ func (f *formView) render() string {
 		head = append(head, "")
 	}
 	focusLine := 0
+	var owner []int // the field each body line belongs to, for clicks
 	for i, fd := range f.fields {
+		start := len(body)
 		marker := "  "
 		if i == f.focus {
 			marker = "› "
@@ -332,6 +338,9 @@ func (f *formView) render() string {
 		if fd.note != "" && i == f.focus {
 			body = append(body, st.Subtle.Render(ui.Fit("    "+ui.Sanitize(fd.note), w)))
 		}
+		for range len(body) - start {
+			owner = append(owner, i)
+		}
 	}
 	if f.errText != "" {
 		foot = append(foot, "")
@@ -360,12 +369,19 @@ func (f *formView) render() string {
 	// what is left is a window on the rest that keeps the focused field in
 	// sight (the intro scrolls away first).
 	all := append(append([]string{}, head[2:]...), body...)
+	rows := make([]int, len(head)-2, len(all))
+	for i := range rows {
+		rows[i] = -1
+	}
+	rows = append(rows, owner...)
 	focusLine += len(head) - 2
 	room := f.height - 2 - len(foot)
 	if f.height > 0 && len(all) > room && room > 0 {
 		from := max(0, min(focusLine-room/2, len(all)-room))
 		all = all[from : from+room]
+		rows = rows[from : from+room]
 	}
+	f.rowField = append([]int{-1, -1}, rows...) // the title and the blank line under it
 	return strings.Join(append(append(head[:2:2], all...), foot...), "\n")
 }
 

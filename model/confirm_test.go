@@ -105,3 +105,42 @@ func TestFormSanitises(t *testing.T) {
 		t.Fatalf("escape sequences reached the screen: %q", s)
 	}
 }
+
+// The mouse on a form: a click focuses a field, a click on a toggle flips
+// it, the wheel moves between fields, and no click submits.
+func TestFormMouse(t *testing.T) {
+	h := newHarness(t)
+	f := newFormView(h.app.sh, "Title", "form")
+	f.intro = []string{"an intro line that pushes the fields down"}
+	f.line("name", "name", "", "")
+	f.toggle("sure", "delete them", false, "yes, delete", "not yet")
+	f.line("path", "file", "x.jsonl", "")
+	submitted := 0
+	f.submit = func(*formView) (formStep, error) { submitted++; return formStep{}, nil }
+	h.app.navigate(h.app.top(), &navigation{push: f})
+
+	h.click(5, h.lineIndex("file: x.jsonl"))
+	if f.focus != 2 {
+		t.Fatalf("a click on the file field focused field %d", f.focus)
+	}
+	h.click(5, h.lineIndex("delete them:"))
+	if f.focus != 1 || !f.isOn("sure") {
+		t.Fatalf("a click on the toggle: focus %d, on %v", f.focus, f.isOn("sure"))
+	}
+	h.mustSee("[x] yes, delete")
+	h.click(5, h.lineIndex("delete them:"))
+	if f.isOn("sure") {
+		t.Fatal("a second click did not flip the toggle back")
+	}
+	h.click(5, h.lineIndex("Title")) // the title is no field
+	if f.focus != 1 {
+		t.Fatalf("a click on the title moved the focus to %d", f.focus)
+	}
+	h.wheel(true, 5)
+	if f.focus != 2 {
+		t.Fatalf("the wheel moved the focus to %d, want 2", f.focus)
+	}
+	if submitted != 0 {
+		t.Fatal("a click submitted the form")
+	}
+}
