@@ -45,7 +45,7 @@ var _ writeConn = (*sbsvc.Namespace)(nil)
 // or confirmation, the locked-messages view, the compose form. Nothing is
 // written before the user confirms, and nothing at all in read-only mode.
 func startAction(sh *shared, req actionRequest) (tea.Cmd, *navigation) {
-	if readOnlyFor(sh, req.conn) && req.kind != actExport { // export only peeks
+	if refusedReadOnly(sh, req.conn, req.kind) {
 		return toast(ui.ToastWarn, "read-only: writes are off for this namespace"), nil
 	}
 	wc, ok := req.conn.(writeConn)

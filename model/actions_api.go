@@ -57,6 +57,12 @@ func readOnlyFor(sh *shared, conn Conn) bool {
 	return sh.readOnly || (conn != nil && conn.Info().ReadOnly)
 }
 
+// refusedReadOnly: the action writes and writes are off. Export only
+// peeks, so read-only mode still offers it.
+func refusedReadOnly(sh *shared, conn Conn, kind actionKind) bool {
+	return kind != actExport && readOnlyFor(sh, conn)
+}
+
 // startAction (actions.go) is called by the browsing views from Update
 // with a request. It must not block: work runs in the returned tea.Cmd or
 // in the views it pushes.

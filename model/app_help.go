@@ -33,21 +33,8 @@ func (a *App) scrollHelp(n int) {
 }
 
 func (a *App) helpKey(msg tea.KeyPressMsg) {
-	k := a.sh.keys
-	page := max(a.bodyHeight()-2, 1)
-	switch {
-	case key.Matches(msg, k.Down):
-		a.scrollHelp(1)
-	case key.Matches(msg, k.Up):
-		a.scrollHelp(-1)
-	case key.Matches(msg, k.PageDown):
-		a.scrollHelp(page)
-	case key.Matches(msg, k.PageUp):
-		a.scrollHelp(-page)
-	case key.Matches(msg, k.Top):
-		a.helpTop = 0
-	case key.Matches(msg, k.Bottom):
-		a.scrollHelp(len(a.helpLines()))
+	if d, ok := scrollDelta(a.sh.keys, msg, max(a.bodyHeight()-2, 1)); ok {
+		a.scrollHelp(d)
 	}
 }
 

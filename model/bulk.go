@@ -156,20 +156,8 @@ func (v *bulkView) update(msg tea.Msg) (tea.Cmd, *navigation) {
 		if !v.running && (msg.String() == "enter" || msg.String() == "q") {
 			return nil, &navigation{pop: true}
 		}
-		k := v.sh.keys
-		switch {
-		case key.Matches(msg, k.Down):
-			v.scrollBy(1)
-		case key.Matches(msg, k.Up):
-			v.scrollBy(-1)
-		case key.Matches(msg, k.PageDown):
-			v.scrollBy(max(v.height-1, 1))
-		case key.Matches(msg, k.PageUp):
-			v.scrollBy(-max(v.height-1, 1))
-		case key.Matches(msg, k.Top):
-			v.scroll = 0
-		case key.Matches(msg, k.Bottom):
-			v.scroll = v.maxScroll()
+		if d, ok := scrollDelta(v.sh.keys, msg, max(v.height-1, 1)); ok {
+			v.scrollBy(d)
 		}
 	case tea.MouseWheelMsg:
 		switch msg.Button {

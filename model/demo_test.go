@@ -1,45 +1,13 @@
 package model
 
 import (
-	"context"
-	"log/slog"
 	"strings"
 	"testing"
-
-	"github.com/sbx-tui/sbx/emulator"
-	"github.com/sbx-tui/sbx/internal/demoseed"
-	"github.com/sbx-tui/sbx/sbsvc"
 )
 
 // demoTestTarget starts the demo namespace the way sbx does: an in-process
 // emulator on free loopback ports, seeded through the SDK, inside Connect.
-func demoTestTarget(t *testing.T) Target {
-	return Target{Name: "sbx-demo", Endpoint: "loopback", Auth: "emulator", Demo: true,
-		Connect: func(ctx context.Context) (Conn, error) {
-			em, err := emulator.Start(context.Background(), emulator.Config{
-				AMQPAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
-				Entities: emulator.DemoConfig(), Logger: slog.New(slog.DiscardHandler),
-			})
-			if err != nil {
-				return nil, err
-			}
-			t.Cleanup(func() { _ = em.Close() })
-			if err := demoseed.Seed(ctx, em.ConnectionString, emulator.DemoMessages()); err != nil {
-				return nil, err
-			}
-			ns, err := sbsvc.Connect(ctx, sbsvc.Source{Name: "sbx-demo", Auth: sbsvc.AuthConnectionString,
-				ConnectionString: em.ConnectionString, AdminEndpoint: em.HTTPAddr})
-			if err != nil {
-				return nil, err
-			}
-			// The demo's 20 ms order expires into the dead-letter queue on
-			// its own: wait for it, so listings and peeks agree.
-			if err := waitDeadLettered(ctx, ns, "orders", "ORD-1011"); err != nil {
-				return nil, err
-			}
-			return ns, nil
-		}}
-}
+func demoTestTarget(t *testing.T) Target { return goldenDemoTarget(t, nil) }
 
 // The newcomer's walk: the demo namespace → its entities → the orders
 // dead-letter queue → a poison message, decoded, with its reason.

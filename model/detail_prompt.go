@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -132,11 +131,7 @@ func (v *detailView) save(path string, overwrite bool) tea.Cmd {
 	v.io.start(req, stop)
 	view := v.vid
 	return func() tea.Msg {
-		if rest, ok := strings.CutPrefix(path, "~/"); ok {
-			if home, err := os.UserHomeDir(); err == nil {
-				path = filepath.Join(home, rest)
-			}
-		}
+		path := absFilePath(path)
 		flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
 		if overwrite {
 			flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC

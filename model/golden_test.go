@@ -50,17 +50,20 @@ func (c *testClock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// goldenDemoTarget is the demo namespace on the test clock. The demo
-// expires one order with a 20 ms time to live: once seeded, the clock is
-// moved a minute on and the test waits until the emulator has
-// dead-lettered it, so the dead-letter queue always holds it.
+// goldenDemoTarget is the demo namespace, on the test clock when one is
+// given (nil: the wall clock). The demo expires one order with a 20 ms
+// time to live: once seeded, the test clock is moved a minute on, and
+// either way Connect waits until the emulator has dead-lettered it, so
+// listings and peeks always agree on the dead-letter queue.
 func goldenDemoTarget(t *testing.T, clock *testClock) Target {
 	return Target{Name: "sbx-demo", Endpoint: "embedded emulator (loopback)", Auth: "emulator", Demo: true,
 		Connect: func(ctx context.Context) (Conn, error) {
-			em, err := emulator.Start(context.Background(), emulator.Config{
-				AMQPAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
-				Entities: emulator.DemoConfig(), Logger: slog.New(slog.DiscardHandler), Now: clock.now,
-			})
+			cfg := emulator.Config{AMQPAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
+				Entities: emulator.DemoConfig(), Logger: slog.New(slog.DiscardHandler)}
+			if clock != nil {
+				cfg.Now = clock.now
+			}
+			em, err := emulator.Start(context.Background(), cfg)
 			if err != nil {
 				return nil, err
 			}
@@ -73,7 +76,9 @@ func goldenDemoTarget(t *testing.T, clock *testClock) Target {
 			if err != nil {
 				return nil, err
 			}
-			clock.add(time.Minute)
+			if clock != nil {
+				clock.add(time.Minute)
+			}
 			if err := waitDeadLettered(ctx, ns, "orders", "ORD-1011"); err != nil {
 				return nil, err
 			}

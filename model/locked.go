@@ -339,18 +339,7 @@ func (v *lockedView) key(msg tea.KeyPressMsg) (tea.Cmd, *navigation) {
 	}
 	k := v.sh.keys
 	switch {
-	case key.Matches(msg, k.Up):
-		v.table.Up()
-	case key.Matches(msg, k.Down):
-		v.table.Down()
-	case key.Matches(msg, k.Top):
-		v.table.Top()
-	case key.Matches(msg, k.Bottom):
-		v.table.Bottom()
-	case key.Matches(msg, k.PageUp):
-		v.table.PageUp()
-	case key.Matches(msg, k.PageDown):
-		v.table.PageDown()
+	case moveTable(v.table, k, msg):
 	case key.Matches(msg, k.Select):
 		if len(v.rows) > 0 {
 			v.table.ToggleMark(v.table.Cursor())

@@ -154,7 +154,7 @@ func (v *messagesView) actionKey(msg tea.KeyPressMsg) (tea.Cmd, *navigation, boo
 	if !ok {
 		return nil, nil, false
 	}
-	if readOnlyFor(v.sh, v.conn) && kind != actExport {
+	if refusedReadOnly(v.sh, v.conn, kind) {
 		return toast(ui.ToastWarn, "read-only: writes are off for this namespace"), nil, true
 	}
 	req, refuse := v.buildRequest(kind)

@@ -299,3 +299,25 @@ func decodeInput(m *sbsvc.Message) decode.Input {
 	}
 	return in
 }
+
+// scrollDelta maps the navigation keys onto a scroll by lines for a text
+// that scrolls as a whole (a summary, the help): a line, a page, or all
+// the way (callers clamp). ok is false for any other key.
+func scrollDelta(k KeyMap, msg tea.KeyPressMsg, page int) (delta int, ok bool) {
+	const all = 1 << 30
+	switch {
+	case key.Matches(msg, k.Down):
+		return 1, true
+	case key.Matches(msg, k.Up):
+		return -1, true
+	case key.Matches(msg, k.PageDown):
+		return page, true
+	case key.Matches(msg, k.PageUp):
+		return -page, true
+	case key.Matches(msg, k.Top):
+		return -all, true
+	case key.Matches(msg, k.Bottom):
+		return all, true
+	}
+	return 0, false
+}

@@ -122,16 +122,7 @@ func (p *purgeRun) run(ctx context.Context) error {
 	// pending receives would otherwise each wait out the idle timeout.
 	stop, stopAll := context.WithCancel(ctx)
 	defer stopAll()
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for i := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = p.worker(ctx, stop, stopAll, mode)
-		}()
-	}
-	wg.Wait()
+	errs := runWorkers(workers, func() error { return p.worker(ctx, stop, stopAll, mode) })
 	if p.ref.SubQueue == Active && allRequireSessions(errs) {
 		// Nothing was received: the first receive was refused.
 		return p.purgeSessions(ctx, mode)

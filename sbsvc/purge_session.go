@@ -54,16 +54,7 @@ func (p *purgeRun) purgeSessions(ctx context.Context, mode azservicebus.ReceiveM
 		workers = defaultPurgeReceivers
 	}
 	visited := &sessionSet{ids: map[string]bool{}}
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for i := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = p.sessionWorker(ctx, mode, visited)
-		}()
-	}
-	wg.Wait()
+	errs := runWorkers(workers, func() error { return p.sessionWorker(ctx, mode, visited) })
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}

@@ -34,3 +34,15 @@ func (p *workPool) close() {
 	close(p.jobs)
 	p.done.Wait()
 }
+
+// runWorkers runs n copies of work at once and returns their errors, in
+// order, once all have returned.
+func runWorkers(n int, work func() error) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = work() })
+	}
+	wg.Wait()
+	return errs
+}
