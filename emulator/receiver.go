@@ -211,7 +211,7 @@ func (r *receiverLink) pump() {
 			continue
 		}
 		ready := r.recv.Ready()
-		if r.deliverOne() {
+		if r.deliverRun() {
 			continue
 		}
 		if r.detachIfBroken() {
@@ -249,6 +249,22 @@ func (r *receiverLink) detachIfBroken() bool {
 	}
 	r.link.Detach(toAMQPError(err))
 	return true
+}
+
+// maxDeliveryRun bounds how many deliveries one run holds the connection's
+// writer back for (other links' frames wait behind it).
+const maxDeliveryRun = 32
+
+// deliverRun sends up to maxDeliveryRun deliverable messages in one socket
+// write; it reports whether it sent any.
+func (r *receiverLink) deliverRun() bool {
+	sent := 0
+	r.link.Batch(func() {
+		for sent < maxDeliveryRun && r.deliverOne() {
+			sent++
+		}
+	})
+	return sent > 0
 }
 
 // deliverOne sends the next deliverable message if there is credit; it

@@ -106,6 +106,15 @@ func (c *connState) serve() {
 }
 
 func (c *connState) readLoop() {
+	// While more whole frames are buffered the writer is corked, so the
+	// replies to frames that arrived together (dispositions, say) leave in
+	// one socket write; it is uncorked before the socket is read again.
+	corked := false
+	defer func() {
+		if corked {
+			c.w.uncork()
+		}
+	}()
 	for {
 		h, p, payload, err := c.readFrame()
 		if err != nil {
@@ -116,9 +125,18 @@ func (c *connState) readLoop() {
 			c.log.Info("amqp: connection dropped by OnFrame")
 			return
 		}
+		more := c.frameBuffered()
+		if more && !corked {
+			c.w.cork()
+			corked = true
+		}
 		c.dispatchMu.Lock()
 		err = c.handleFrame(h, p, payload)
 		c.dispatchMu.Unlock()
+		if !more && corked {
+			c.w.uncork()
+			corked = false
+		}
 		if err != nil {
 			var ce connError
 			if errors.As(err, &ce) {

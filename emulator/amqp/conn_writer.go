@@ -32,6 +32,7 @@ type connWriter struct {
 	buf      []byte
 	spare    []byte
 	closed   bool // no more frames accepted
+	corked   int  // producers holding the writer back (see cork)
 	final    bool // only the close frame may still be queued
 	wake     chan struct{}
 	stop     chan struct{}
@@ -67,6 +68,12 @@ func (w *connWriter) enqueue(fill func([]byte) ([]byte, error), isClose bool) er
 func (w *connWriter) enqueueThen(fill func([]byte) ([]byte, error), isClose bool, then func()) error {
 	w.mu.Lock()
 	for len(w.buf) > writeHighWater && !w.closed {
+		// A cork must not hold a full buffer back: the writer may be
+		// asleep with it.
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
 		w.drained.Wait()
 	}
 	if w.closed || (w.final && !isClose) {
@@ -85,14 +92,39 @@ func (w *connWriter) enqueueThen(fill func([]byte) ([]byte, error), isClose bool
 	if err == nil && then != nil {
 		then()
 	}
+	wake := err == nil && n == 0 && w.corked == 0
 	w.mu.Unlock()
-	if err == nil && n == 0 {
+	if wake {
 		select {
 		case w.wake <- struct{}{}:
 		default:
 		}
 	}
 	return err
+}
+
+// cork holds back the wake-up an enqueue into an empty buffer gives the
+// writer, until the matching uncork: a producer about to queue a run of
+// frames has them go out in one write instead of one each. It is only a
+// hint: a writer already awake takes whatever is queued.
+func (w *connWriter) cork() {
+	w.mu.Lock()
+	w.corked++
+	w.mu.Unlock()
+}
+
+// uncork ends a cork and wakes the writer if frames wait.
+func (w *connWriter) uncork() {
+	w.mu.Lock()
+	w.corked--
+	wake := w.corked == 0 && len(w.buf) > 0
+	w.mu.Unlock()
+	if wake {
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // refuseMore makes later enqueues fail except a close frame (used once the

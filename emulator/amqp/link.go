@@ -307,6 +307,20 @@ func (l *Link) Conn() *Conn {
 	return l.impl.s.c.pub
 }
 
+// Batch runs f with the connection's writer held back, so the frames f
+// queues (a run of deliveries, say) leave in one socket write. f should be
+// short: other links' frames wait for it too.
+func (l *Link) Batch(f func()) {
+	if l == nil || l.impl == nil {
+		f()
+		return
+	}
+	w := l.impl.s.c.w
+	w.cork()
+	defer w.uncork()
+	f()
+}
+
 // Credit is the credit the client has granted on a link it receives on, less
 // what the server has sent since.
 func (l *Link) Credit() uint32 {
