@@ -60,10 +60,10 @@ func fillQueue(tb testing.TB, s *azservicebus.Sender, n int) {
 // how the body's CPU splits between the emulator and the SDK client (see
 // cpushare_test.go): emulator-%cpu is the emulator's share of the CPU both
 // sides used, emulator-ns/msg and client-ns/msg their CPU per message, and
-// background-%cpu the GC and scavenger work neither side can be charged
-// with (as a share of the whole). The timed runs are profiled too; untimed
-// runs are added until there are profiledRuns runs with minProfiledCPU of
-// samples between them.
+// background-%cpu the GC, scavenger and scheduler work neither side can be
+// charged with (as a share of the whole). The timed runs are profiled too;
+// untimed runs are added until there are profiledRuns runs with
+// minProfiledCPU of samples between them.
 func benchRun(b *testing.B, perOp int, setup func(), op func()) {
 	b.Helper()
 	var elapsed time.Duration

@@ -25,8 +25,8 @@ import (
 // benchmark's goroutine, do not. A CPU profile of the measured run then
 // attributes every sample to one side, including the syscalls each side
 // makes on the loopback socket and the GC assists its allocations trigger.
-// Background GC and scavenger work cannot be attributed and is reported on
-// its own.
+// Background GC and scavenger work and the scheduler cannot be attributed
+// and are reported on their own.
 
 const (
 	sideLabel    = "sbx-side"
@@ -104,8 +104,17 @@ func attributeProfile(data []byte) (cpuShares, error) {
 	return s, nil
 }
 
-// backgroundFuncs mark runtime work no goroutine of either side asked for.
-var backgroundFuncs = []string{"runtime.gcBgMarkWorker", "runtime.bgsweep", "runtime.bgscavenge", "runtime._GC", "runtime._System"}
+// backgroundFuncs mark runtime work no goroutine of either side asked for:
+// the GC's and scavenger's workers, and the scheduler. A thread looking for
+// work (findRunnable, the netpoller) or switching goroutines runs on its
+// own stack with no goroutine, so its samples carry no label although both
+// sides' goroutines parking and waking cause them; counted as the client's
+// they would flatter the emulator.
+var backgroundFuncs = []string{
+	"runtime.gcBgMarkWorker", "runtime.bgsweep", "runtime.bgscavenge", "runtime._GC", "runtime._System",
+	"runtime.schedule", "runtime.findRunnable", "runtime.park_m", "runtime.goschedImpl",
+	"runtime.gopreempt_m", "runtime.exitsyscall0", "runtime.sysmon",
+}
 
 func (p *profile) isBackground(s sample) bool {
 	for _, loc := range s.locations {
