@@ -69,7 +69,7 @@ func annotationKey(k any) (string, bool) {
 // message: a message kept long (deferred, dead-lettered) keeps its whole
 // batch alive, at most the link's max message size plus the structs.
 func decodeTransfer(format uint32, payload []byte) ([]*broker.Message, error) {
-	owned := append([]byte(nil), payload...) // no zeroing: append copies into fresh memory
+	owned := ownedCopy(payload) // recycled once nothing refers to it (recycle.go)
 	env, err := amqp.DecodeMessageRaw(owned)
 	if err != nil {
 		return nil, err
