@@ -159,7 +159,11 @@ type receiverLink struct {
 	quit      chan struct{}
 	deliverID uint64          // tag counter for receive-and-delete deliveries
 	enc       deliveryEncoder // reused for every delivery (under sendMu)
-	idTag     [8]byte
+	// The delivery being sent and its message snapshot, reused for every
+	// delivery (under sendMu): nothing keeps them once it is sent.
+	held    broker.Delivery
+	heldMsg broker.Message
+	idTag   [8]byte
 	// The receive-and-delete delivery being sent and the callback that
 	// completes it once its frames are out (bound once: no closure per
 	// delivery). Both under sendMu.
@@ -282,17 +286,12 @@ func (r *receiverLink) deliverOne() bool {
 		return false
 	}
 	em := r.h.em
-	start := time.Now()
-	d, ok := r.recv.NextHeld()
-	if !ok {
+	d := &r.held
+	d.Message = &r.heldMsg
+	if !r.recv.NextHeldInto(d) {
 		return false
 	}
-	if em.Faults.latency.Load() > 0 {
-		// Injected latency is not handler time.
-		em.stats.timed(start)
-		em.Faults.delay()
-		start = time.Now()
-	}
+	em.Faults.delay()
 	var lock *lockInfo
 	var tag []byte
 	if r.mode == broker.PeekLock {
@@ -323,13 +322,11 @@ func (r *receiverLink) deliverOne() bool {
 	if err != nil {
 		// Taken but never sent: give it back.
 		_ = em.Broker.Release(d.LockToken)
-		em.stats.timed(start)
 		if !errors.Is(err, amqp.ErrNoCredit) {
 			em.log.Debug("delivery failed", "path", r.path, "err", err)
 		}
 		return false
 	}
-	em.stats.timed(start)
 	em.stats.deliveries.Add(1)
 	return true
 }
@@ -352,8 +349,6 @@ func (r *receiverLink) Transfer(*amqp.Link, *amqp.IncomingDelivery) amqp.Deliver
 func (r *receiverLink) Disposition(l *amqp.Link, tag []byte, state amqp.DeliveryState, settled bool) amqp.DeliveryState {
 	em := r.h.em
 	em.Faults.delay()
-	start := time.Now()
-	defer em.stats.timed(start)
 	if r.mode == broker.ReceiveAndDelete {
 		return &amqp.Accepted{}
 	}

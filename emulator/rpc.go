@@ -51,7 +51,6 @@ func (r *requestLink) Transfer(l *amqp.Link, d *amqp.IncomingDelivery) amqp.Deli
 func (r *requestLink) serve(l *amqp.Link, req *amqp.Message) {
 	em := r.h.em
 	em.Faults.delay()
-	start := time.Now()
 	var resp response
 	if r.cbs {
 		resp = r.h.putToken(l.Conn(), req)
@@ -60,7 +59,6 @@ func (r *requestLink) serve(l *amqp.Link, req *amqp.Message) {
 	}
 	em.stats.requests.Add(1)
 	r.h.reply(l.Conn(), req, resp)
-	em.stats.timed(start)
 }
 
 func (r *requestLink) Flow(*amqp.Link) {}

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"strings"
-	"time"
 
 	"github.com/sbx-tui/sbx/emulator/amqp"
 )
@@ -44,8 +43,6 @@ type senderLink struct {
 func (s *senderLink) Transfer(l *amqp.Link, d *amqp.IncomingDelivery) amqp.DeliveryState {
 	em := s.h.em
 	em.Faults.delay()
-	start := time.Now()
-	defer em.stats.timed(start)
 	em.stats.transfers.Add(1)
 	if kind, ok := em.Faults.take(OpSend); ok {
 		return &amqp.Rejected{Error: kind.amqpError()}

@@ -349,3 +349,48 @@ func TestRefusedAttach(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A handler that panics while settling does not take the connection down,
+// and the client is told the settlement failed, not that it was accepted;
+// the next settlement on the same link goes through.
+func TestDispositionHandlerPanic(t *testing.T) {
+	b := newMemBroker(t)
+	panicked := false
+	b.dispFate = func(state DeliveryState) DeliveryState {
+		if !panicked {
+			panicked = true
+			panic("settling went wrong")
+		}
+		return state
+	}
+	addr := testServer(t, &Server{Handler: b})
+	s := newSession(t, dial(t, addr, nil))
+	snd, err := s.NewSender(ctxT(t), "q1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := snd.Send(ctxT(t), goamqp.NewMessage([]byte(fmt.Sprint("m", i))), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rcv, err := s.NewReceiver(ctxT(t), "q1", &goamqp.ReceiverOptions{SettlementMode: ReceiverSettleModeSecond()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := rcv.Receive(ctxT(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rejected *goamqp.Error
+	if err := rcv.AcceptMessage(ctxT(t), first); !errors.As(err, &rejected) || rejected.Condition != goamqp.ErrCondInternalError {
+		t.Fatalf("accepting while the handler panics: %v, want the internal-error rejection", err)
+	}
+	second, err := rcv.Receive(ctxT(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rcv.AcceptMessage(ctxT(t), second); err != nil {
+		t.Fatalf("the settlement after the panic: %v", err)
+	}
+}

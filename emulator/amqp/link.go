@@ -283,12 +283,34 @@ func (c *connState) finishLink(l *linkState, err *Error) {
 // callHandler runs a LinkHandler method, turning a panic into a log entry
 // so one faulty link cannot take the connection down with it.
 func (c *connState) callHandler(f func()) {
+	defer c.recoverHandler()
+	f()
+}
+
+// callDisposition is callHandler for a Disposition, without a closure (and
+// its allocation) per settlement. A handler that panicked did not apply the
+// settlement, so the client is told it failed rather than that it was
+// accepted.
+func (c *connState) callDisposition(l *linkState, tag []byte, state DeliveryState, settled bool) (reply DeliveryState) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.Error("amqp: BUG: panic in LinkHandler", "panic", r, "stack", string(debug.Stack()))
+			c.logHandlerPanic(r)
+			reply = &Rejected{Error: &Error{Condition: ErrInternal, Description: "the server failed to apply the settlement"}}
 		}
 	}()
-	f()
+	return l.handler.Disposition(l.pub, tag, state, settled)
+}
+
+// recoverHandler, deferred, logs a handler's panic instead of letting it
+// take the connection down.
+func (c *connState) recoverHandler() {
+	if r := recover(); r != nil {
+		c.logHandlerPanic(r)
+	}
+}
+
+func (c *connState) logHandlerPanic(r any) {
+	c.log.Error("amqp: BUG: panic in LinkHandler", "panic", r, "stack", string(debug.Stack()))
 }
 
 // Session returns the AMQP session the link belongs to.

@@ -192,7 +192,8 @@ func (s *sessionState) handleDisposition(f *dispositionFrame) {
 		id uint32
 		d  outDelivery
 	}
-	var items []item
+	var room [16]item // the usual disposition settles one or a few
+	items := room[:0]
 	s.mu.Lock()
 	if uint64(last-f.First) < uint64(len(s.unsettled))+64 {
 		for id := f.First; ; id++ {
@@ -233,8 +234,7 @@ func (s *sessionState) handleDisposition(f *dispositionFrame) {
 			// a message that was in fact settled; leave the delivery alone.
 			continue
 		}
-		var state DeliveryState
-		s.c.callHandler(func() { state = l.handler.Disposition(l.pub, it.d.tag, f.State, f.Settled) })
+		state := s.c.callDisposition(l, it.d.tag, f.State, f.Settled)
 		if f.Settled {
 			continue
 		}

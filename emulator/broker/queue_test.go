@@ -267,3 +267,33 @@ func TestReceiveAndDeleteHeld(t *testing.T) {
 	wantCounts(t, b, "q", 0, 0, 0, 0)
 	expectEmpty(t, r)
 }
+
+// NextHeldInto fills the caller's delivery and message instead of new ones:
+// the same pair serves one delivery after another, each a snapshot that
+// changing does not change the stored message.
+func TestNextHeldIntoReusesTheCallersDelivery(t *testing.T) {
+	b, _ := newTestBroker(t)
+	mustCreateQueue(t, b, "q", Properties{})
+	mustSend(t, b, "q", body("a"), body("b"))
+	r := mustReceiver(t, b, "q", PeekLock)
+	var msg Message
+	d := Delivery{Message: &msg}
+	if !r.NextHeldInto(&d) || d.Message != &msg || string(msg.Body) != "a" || d.LockToken == ([16]byte{}) || d.LockedUntil.IsZero() {
+		t.Fatalf("first delivery = %+v", d)
+	}
+	first := d.LockToken
+	msg.Subject = new(string) // a change to the snapshot
+	if !r.NextHeldInto(&d) || d.Message != &msg || string(msg.Body) != "b" || d.LockToken == first {
+		t.Fatalf("second delivery = %+v (first token %x)", d, first)
+	}
+	if msg.Subject != nil {
+		t.Fatal("the second snapshot kept a field set on the first")
+	}
+	if err := b.Abandon(first, nil); err != nil {
+		t.Fatal(err)
+	}
+	again, ok := r.NextHeld()
+	if !ok || string(again.Message.Body) != "a" || again.Message.Subject != nil {
+		t.Fatalf("after abandon: %+v, %v (want a, unchanged by the snapshot's edit)", again, ok)
+	}
+}

@@ -119,16 +119,24 @@ func (r *receiverImpl) acceptNext(ctx context.Context, path string) (*Receiver, 
 // Next takes the next deliverable message (FIFO by sequence number), locking
 // it for the entity's LockDuration (PeekLock) or removing it
 // (ReceiveAndDelete). ok is false when nothing is deliverable now.
-func (r *Receiver) Next() (d *Delivery, ok bool) { return r.next(false) }
+func (r *Receiver) Next() (d *Delivery, ok bool) { return r.next(false, nil) }
 
 // NextHeld is Next for a caller that hands messages on and can fail to: in
 // ReceiveAndDelete mode the message is locked instead of removed, and the
 // caller finishes the receive with Complete(d.LockToken) once the message
 // was handed on, or Release(d.LockToken) (no delivery count change) if it
 // was not. In PeekLock mode it is Next.
-func (r *Receiver) NextHeld() (d *Delivery, ok bool) { return r.next(true) }
+func (r *Receiver) NextHeld() (d *Delivery, ok bool) { return r.next(true, nil) }
 
-func (r *Receiver) next(hold bool) (d *Delivery, ok bool) {
+// NextHeldInto is NextHeld filling in d and the message d.Message points
+// to, both the caller's, instead of allocating a new pair: a delivery loop
+// reuses one. d.Message must not be nil.
+func (r *Receiver) NextHeldInto(d *Delivery) bool {
+	_, ok := r.next(true, d)
+	return ok
+}
+
+func (r *Receiver) next(hold bool, into *Delivery) (d *Delivery, ok bool) {
 	ri := r.impl
 	ri.signal.consume()
 	var out outbox
@@ -163,7 +171,12 @@ func (r *Receiver) next(hold bool) (d *Delivery, ok bool) {
 		return &Delivery{Message: m}, true
 	}
 	q.lockEntry(x, now)
-	return &Delivery{Message: x.msg.snapshot(), LockToken: x.token, LockedUntil: x.msg.LockedUntil}, true
+	if into == nil {
+		return &Delivery{Message: x.msg.snapshot(), LockToken: x.token, LockedUntil: x.msg.LockedUntil}, true
+	}
+	x.msg.snapshotInto(into.Message)
+	into.LockToken, into.LockedUntil = x.token, x.msg.LockedUntil
+	return into, true
 }
 
 // Ready returns a channel that is closed when something may have become
