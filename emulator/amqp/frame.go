@@ -65,6 +65,9 @@ func decodeFrameBody(body []byte) (performative, []byte, error) {
 	if len(body) == 0 {
 		return nil, nil, nil
 	}
+	if f, ok := decodeDispositionFast(body); ok {
+		return f, nil, nil
+	}
 	v, n, err := decodeValue(body, 0)
 	if err != nil {
 		return nil, nil, err
