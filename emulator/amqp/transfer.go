@@ -1,8 +1,9 @@
 package amqp
 
 import (
+	"cmp"
 	"errors"
-	"sort"
+	"slices"
 )
 
 // errMessageTooLarge is returned by Send for a payload above the client's
@@ -213,7 +214,8 @@ func (s *sessionState) handleDisposition(f *dispositionFrame) {
 				delete(s.unsettled, id)
 			}
 		}
-		sort.Slice(items, func(i, j int) bool { return items[i].id < items[j].id })
+		// slices.SortFunc, unlike sort.Slice, keeps items (and room) off the heap.
+		slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.id, b.id) })
 	}
 	s.mu.Unlock()
 
