@@ -34,12 +34,12 @@ func (l *Link) Send(d OutgoingDelivery) error {
 	}
 
 	id := s.nextDeliveryID
-	format := d.Format
+	s.sendID, s.sendFormat = id, d.Format
 	first := transferFrame{
 		Handle:        ls.handle,
-		DeliveryID:    &id,
+		DeliveryID:    &s.sendID,
 		DeliveryTag:   d.Tag,
-		MessageFormat: &format,
+		MessageFormat: &s.sendFormat,
 		Settled:       d.Settled,
 	}
 	if first.DeliveryTag == nil {
@@ -80,7 +80,6 @@ func (l *Link) Send(d OutgoingDelivery) error {
 
 	payload := d.Payload
 	for i := 0; i < frames; i++ {
-		var perf rawPerformative
 		var chunk []byte
 		if i == 0 {
 			n := min(room, len(payload))
@@ -91,7 +90,7 @@ func (l *Link) Send(d OutgoingDelivery) error {
 					return err
 				}
 			}
-			perf = s.scratch
+			s.sendPerf = s.scratch
 		} else {
 			n := min(contRoom, len(payload))
 			chunk, payload = payload[:n], payload[n:]
@@ -101,7 +100,7 @@ func (l *Link) Send(d OutgoingDelivery) error {
 					return err
 				}
 			}
-			perf = cont
+			s.sendPerf = cont
 		}
 		s.nextOutgoingID++
 		s.remoteIncomingWindow--
@@ -112,7 +111,7 @@ func (l *Link) Send(d OutgoingDelivery) error {
 			// come before it.
 			then = d.Sent
 		}
-		if err := s.c.writeFrameThen(frameTypeAMQP, s.channel, perf, chunk, then); err != nil {
+		if err := s.c.writeFrameThen(frameTypeAMQP, s.channel, &s.sendPerf, chunk, then); err != nil {
 			return ErrLinkClosed
 		}
 	}

@@ -37,6 +37,17 @@ type sessionState struct {
 	unsettled            map[uint32]outDelivery
 	windowBlocked        bool // a Send failed for lack of session window
 	scratch              []byte
+	// Send's per-delivery values, kept here (under mu) so that encoding a
+	// transfer allocates nothing: the frame's pointer fields point at
+	// sendID and sendFormat, and the encoded performative travels to the
+	// writer as &sendPerf.
+	sendID     uint32
+	sendFormat uint32
+	sendPerf   rawPerformative
+	// The settled disposition a dispositionRun sends, and its last id;
+	// used only by the connection's reader (dispatchMu held).
+	reply     dispositionFrame
+	replyLast uint32
 }
 
 // outDelivery is an unsettled delivery the server sent.

@@ -283,10 +283,11 @@ func (r *dispositionRun) flush(s *sessionState) {
 	if !r.active {
 		return
 	}
-	f := &dispositionFrame{Role: RoleSender, First: r.first, Settled: true, State: r.state}
+	f := &s.reply // the frame is encoded before write returns
+	*f = dispositionFrame{Role: RoleSender, First: r.first, Settled: true, State: r.state}
 	if r.last != r.first {
-		last := r.last
-		f.Last = &last
+		s.replyLast = r.last
+		f.Last = &s.replyLast
 	}
 	_ = s.write(f)
 	r.active = false
