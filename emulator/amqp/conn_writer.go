@@ -70,10 +70,7 @@ func (w *connWriter) enqueueThen(fill func([]byte) ([]byte, error), isClose bool
 	for len(w.buf) > writeHighWater && !w.closed {
 		// A cork must not hold a full buffer back: the writer may be
 		// asleep with it.
-		select {
-		case w.wake <- struct{}{}:
-		default:
-		}
+		w.poke()
 		w.drained.Wait()
 	}
 	if w.closed || (w.final && !isClose) {
@@ -95,10 +92,7 @@ func (w *connWriter) enqueueThen(fill func([]byte) ([]byte, error), isClose bool
 	wake := err == nil && n == 0 && w.corked == 0
 	w.mu.Unlock()
 	if wake {
-		select {
-		case w.wake <- struct{}{}:
-		default:
-		}
+		w.poke()
 	}
 	return err
 }
@@ -120,10 +114,15 @@ func (w *connWriter) uncork() {
 	wake := w.corked == 0 && len(w.buf) > 0
 	w.mu.Unlock()
 	if wake {
-		select {
-		case w.wake <- struct{}{}:
-		default:
-		}
+		w.poke()
+	}
+}
+
+// poke wakes the writer if it sleeps; a wake-up already pending will do.
+func (w *connWriter) poke() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
 	}
 }
 
