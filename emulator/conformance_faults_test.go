@@ -248,6 +248,33 @@ func TestLatency(t *testing.T) {
 	}
 }
 
+// With latency injected, deliveries are delayed one by one: the first of
+// several the client has credit for arrives after about one delay, not
+// after the whole run's worth that batching them into one write would cost.
+func TestLatencyDeliversOneByOne(t *testing.T) {
+	em := startEmulator(t, emulator.Config{})
+	q := newQueue(t, em, broker.Properties{})
+	c := newClient(t, em.ConnectionString)
+	sendBodies(t, newSender(t, c, q), "warm-up", "a", "b", "c", "d", "e", "f", "g", "h")
+	r := newReceiver(t, c, q, nil)
+	receiveN(t, r, 1) // the link is attached before the latency starts
+	const delay = 150 * time.Millisecond
+	em.Faults.SetLatency(delay)
+	defer em.Faults.SetLatency(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	msgs, err := r.ReceiveMessages(ctx, 8, nil)
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("receive: %d messages, %v", len(msgs), err)
+	}
+	// The SDK returns shortly after the first message; a run of eight held
+	// back together would take eight delays.
+	if d := time.Since(start); d >= 4*delay {
+		t.Fatalf("the first of 8 deliveries took %v with %v latency each", d, delay)
+	}
+}
+
 // A broker "restart" (close with amqp:connection:forced) is survived by the
 // sender and the receiver alike.
 func TestRecoverConnectionForced(t *testing.T) {
