@@ -120,6 +120,7 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 		Handler:     e.handler,
 		ContainerID: "sbx-emulator",
 		OnFrame:     e.Faults.onFrame,
+		Unbatched:   e.Faults.unbatched,
 		Logger:      log,
 	}
 	e.http = &http.Server{

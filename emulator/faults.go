@@ -171,6 +171,11 @@ func (f *Faults) SetLatency(d time.Duration) {
 }
 
 // delay sleeps for the configured latency.
+// unbatched tells the AMQP engine not to hold frames back for one socket
+// write while latency is injected: each delayed operation's frames leave
+// when it is done, instead of after a whole run of delays.
+func (f *Faults) unbatched() bool { return f.latency.Load() > 0 }
+
 func (f *Faults) delay() {
 	if d := time.Duration(f.latency.Load()); d > 0 {
 		time.Sleep(d)

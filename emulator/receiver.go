@@ -260,12 +260,9 @@ func (r *receiverLink) detachIfBroken() bool {
 const maxDeliveryRun = 32
 
 // deliverRun sends up to maxDeliveryRun deliverable messages in one socket
-// write; it reports whether it sent any. With latency injected each delivery
-// goes out on its own: a run would hold the first back for every delay.
+// write (unless latency is injected: see Faults.unbatched); it reports
+// whether it sent any.
 func (r *receiverLink) deliverRun() bool {
-	if r.h.em.Faults.latency.Load() > 0 {
-		return r.deliverOne()
-	}
 	sent := 0
 	r.link.Batch(func() {
 		for sent < maxDeliveryRun && r.deliverOne() {

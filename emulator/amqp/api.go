@@ -46,6 +46,13 @@ type Server struct {
 	// written. Returning false drops the connection at once (fault injection).
 	OnFrame func(c *Conn, incoming bool) bool
 
+	// Unbatched, when set and true, has every frame leave as soon as it
+	// is queued: frames that would otherwise share one socket write (a run
+	// of deliveries, the replies to frames read together) do not wait for
+	// each other. Fault injection sets it while handlers are slowed down,
+	// so that one delay does not hold back frames already done.
+	Unbatched func() bool
+
 	Logger *slog.Logger // nil: slog.Default()
 
 	st serverState

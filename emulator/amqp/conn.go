@@ -125,7 +125,7 @@ func (c *connState) readLoop() {
 			c.log.Info("amqp: connection dropped by OnFrame")
 			return
 		}
-		more := c.frameBuffered()
+		more := c.frameBuffered() && c.srv.batching()
 		if more && !corked {
 			c.w.cork()
 			corked = true

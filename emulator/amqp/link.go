@@ -331,9 +331,10 @@ func (l *Link) Conn() *Conn {
 
 // Batch runs f with the connection's writer held back, so the frames f
 // queues (a run of deliveries, say) leave in one socket write. f should be
-// short: other links' frames wait for it too.
+// short: other links' frames wait for it too. On an Unbatched server it
+// just runs f.
 func (l *Link) Batch(f func()) {
-	if l == nil || l.impl == nil {
+	if l == nil || l.impl == nil || !l.impl.s.c.srv.batching() {
 		f()
 		return
 	}

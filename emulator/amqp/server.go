@@ -63,6 +63,11 @@ func (s *Server) senderCredit() uint32 {
 	return s.SenderCredit
 }
 
+// batching reports whether frames may be held back to share a socket write.
+func (s *Server) batching() bool {
+	return s.Unbatched == nil || !s.Unbatched()
+}
+
 func (s *Server) logger() *slog.Logger {
 	if s.Logger == nil {
 		return slog.Default()
