@@ -268,6 +268,33 @@ func TestServerClosesSilentClient(t *testing.T) {
 	}
 }
 
+// The read deadline is not moved for every frame, yet a client that was
+// busy and then falls silent still gets the whole idle timeout after its
+// last frame, and not much more.
+func TestServerClosesClientSilentAfterTraffic(t *testing.T) {
+	const idle = 400 * time.Millisecond
+	b := newMemBroker(t)
+	addr := testServer(t, &Server{Handler: b, IdleTimeout: idle})
+	r := dialRaw(t, addr)
+	r.open()
+	// Frames 20 ms apart: closer than the deadline's eighth-of-a-timeout
+	// slack, so most of them leave the deadline where it is.
+	var last time.Time
+	for range 30 {
+		r.write(emptyFrame)
+		last = time.Now()
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.expectClose(ErrResourceLimit)
+	d := time.Since(last)
+	if d < idle {
+		t.Fatalf("closed %v after the last frame, before the %v idle timeout", d, idle)
+	}
+	if d > idle+idle/8+300*time.Millisecond {
+		t.Fatalf("closed %v after the last frame, long after the %v idle timeout", d, idle)
+	}
+}
+
 func TestKeepaliveFramesArrive(t *testing.T) {
 	b := newMemBroker(t)
 	addr := testServer(t, &Server{Handler: b})

@@ -32,6 +32,9 @@ type connState struct {
 	br   *bufio.Reader
 	hdr  [frameHeaderSize]byte
 	rbuf []byte
+	// readDeadline is the socket's read deadline as armReadDeadline last
+	// set it (zero after it set closeGrace).
+	readDeadline time.Time
 
 	// Negotiated in open; written before any session exists.
 	peerMaxFrame uint32 // largest frame we may send
@@ -152,14 +155,9 @@ func (c *connState) readLoop() {
 // connError, socket problems as plain errors.
 func (c *connState) readFrame() (frameHeader, performative, []byte, error) {
 	// The deadline only matters when the socket is read: a frame already
-	// buffered needs no new one (setting it costs a clock read and a timer
-	// change per frame).
+	// buffered needs no new one.
 	if !c.frameBuffered() {
-		deadline := time.Now().Add(c.srv.idleTimeout())
-		if c.closeSent.Load() {
-			deadline = time.Now().Add(closeGrace)
-		}
-		_ = c.nc.SetReadDeadline(deadline)
+		c.armReadDeadline()
 	}
 	if _, err := io.ReadFull(c.br, c.hdr[:]); err != nil {
 		return frameHeader{}, nil, nil, err
@@ -181,6 +179,26 @@ func (c *connState) readFrame() (frameHeader, performative, []byte, error) {
 		return h, nil, nil, connError{&Error{Condition: ErrDecode, Description: err.Error()}}
 	}
 	return h, p, payload, nil
+}
+
+// armReadDeadline makes sure the socket read about to start fails only
+// after the idle timeout, or closeGrace once close was sent. Moving a
+// deadline is a timer change, so it is not moved for every read: it is set
+// an eighth of the timeout further out and moved again only when less than
+// the timeout is left. A silent client is cut off after between one and
+// one and an eighth timeouts, never before.
+func (c *connState) armReadDeadline() {
+	now := time.Now()
+	if c.closeSent.Load() {
+		c.readDeadline = time.Time{}
+		_ = c.nc.SetReadDeadline(now.Add(closeGrace))
+		return
+	}
+	idle := c.srv.idleTimeout()
+	if c.readDeadline.Before(now.Add(idle)) {
+		c.readDeadline = now.Add(idle + idle/8)
+		_ = c.nc.SetReadDeadline(c.readDeadline)
+	}
 }
 
 // directReadMin is the body size from which the part of a frame not yet
