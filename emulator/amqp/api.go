@@ -88,7 +88,7 @@ type LinkHandler interface {
 	Flow(l *Link)
 	// Disposition is called for the client's disposition of a delivery the
 	// server sent on this link (once per delivery id in a range). tag is the
-	// tag the server sent. When the client's disposition is unsettled, the
+	// tag the server sent, only valid during the call. When the client's disposition is unsettled, the
 	// returned state goes back in a settled server disposition (nil means
 	// Accepted).
 	Disposition(l *Link, tag []byte, state DeliveryState, settled bool) DeliveryState
@@ -108,7 +108,7 @@ type IncomingDelivery struct {
 
 // OutgoingDelivery is a message the server sends on a client-receiver link.
 type OutgoingDelivery struct {
-	Tag     []byte
+	Tag     []byte // at most 32 bytes (the spec's limit)
 	Format  uint32
 	Payload []byte // the encoded message; split into frames as needed
 	Settled bool

@@ -1,6 +1,7 @@
 package amqp
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -143,7 +144,7 @@ func (b *memBroker) pump(addr string) {
 func (b *memBroker) Flow(l *Link) { b.pump(linkAddress(l)) }
 
 func (b *memBroker) Disposition(l *Link, tag []byte, state DeliveryState, settled bool) DeliveryState {
-	b.dispositions <- dispositionEvent{tag: tag, state: state, settled: settled}
+	b.dispositions <- dispositionEvent{tag: bytes.Clone(tag), state: state, settled: settled}
 	if b.dispFate != nil {
 		return b.dispFate(state)
 	}

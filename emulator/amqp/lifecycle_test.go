@@ -1,6 +1,7 @@
 package amqp
 
 import (
+	"bytes"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -295,5 +296,50 @@ func TestSendSentCallback(t *testing.T) {
 	msg, err := rcv.Receive(ctxT(t), nil)
 	if err != nil || string(msg.GetData()) != "x" {
 		t.Fatalf("receive: %v %v", msg, err)
+	}
+}
+
+// A delivery tag is kept inline for the settlement: the longest the spec
+// allows comes back whole in the handler's Disposition, and a longer one is
+// refused without using credit.
+func TestSendDeliveryTagLimit(t *testing.T) {
+	b := newMemBroker(t)
+	addr := testServer(t, &Server{Handler: b})
+	c := dial(t, addr, nil)
+	s := newSession(t, c)
+	rcv, err := s.NewReceiver(ctxT(t), "q", &goamqp.ReceiverOptions{Credit: -1, SettlementMode: goamqp.ReceiverSettleModeSecond.Ptr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := recv(t, b.attached, "receiver attach")
+	if err := rcv.IssueCredit(1); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for l.Credit() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	tag := bytes.Repeat([]byte{0xab}, 33)
+	if err := l.Send(OutgoingDelivery{Tag: tag, Payload: encodeBody(t, []byte("x"))}); !errors.Is(err, errTagTooLong) {
+		t.Fatalf("Send with a 33-byte tag: %v", err)
+	}
+	tag = tag[:32]
+	tag[31] = 0xcd
+	if err := l.Send(OutgoingDelivery{Tag: tag, Payload: encodeBody(t, []byte("x"))}); err != nil {
+		t.Fatalf("Send with a 32-byte tag (credit left %d): %v", l.Credit(), err)
+	}
+	msg, err := rcv.Receive(ctxT(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(msg.DeliveryTag, tag) {
+		t.Fatalf("client got tag % x, want % x", msg.DeliveryTag, tag)
+	}
+	if err := rcv.AcceptMessage(ctxT(t), msg); err != nil {
+		t.Fatal(err)
+	}
+	d := recv(t, b.dispositions, "disposition")
+	if !bytes.Equal(d.tag, tag) {
+		t.Fatalf("handler got tag % x, want % x", d.tag, tag)
 	}
 }

@@ -32,6 +32,9 @@ func (l *Link) Send(d OutgoingDelivery) error {
 	if ls.maxOut > 0 && uint64(len(d.Payload)) > ls.maxOut {
 		return errMessageTooLarge
 	}
+	if len(d.Tag) > maxDeliveryTag {
+		return errTagTooLong
+	}
 
 	id := s.nextDeliveryID
 	s.sendID, s.sendFormat = id, d.Format
@@ -75,7 +78,9 @@ func (l *Link) Send(d OutgoingDelivery) error {
 	ls.deliveryCount++
 	ls.credit--
 	if !d.Settled {
-		s.unsettled[id] = outDelivery{link: ls, tag: append([]byte(nil), d.Tag...)}
+		od := outDelivery{link: ls, tagLen: uint8(len(d.Tag))}
+		copy(od.tag[:], d.Tag)
+		s.unsettled[id] = od
 	}
 
 	payload := d.Payload

@@ -48,13 +48,23 @@ type sessionState struct {
 	// used only by the connection's reader (dispatchMu held).
 	reply     dispositionFrame
 	replyLast uint32
+	// replyTag holds the tag handed to a Disposition handler, so that no
+	// delivery's copy has to escape to the heap for it.
+	replyTag [maxDeliveryTag]byte
 }
 
-// outDelivery is an unsettled delivery the server sent.
+// maxDeliveryTag is the longest delivery tag the spec allows (§2.8.7).
+const maxDeliveryTag = 32
+
+// outDelivery is an unsettled delivery the server sent. The tag is kept
+// inline so that remembering a delivery allocates nothing.
 type outDelivery struct {
-	link *linkState
-	tag  []byte
+	link   *linkState
+	tagLen uint8
+	tag    [maxDeliveryTag]byte
 }
+
+func (d *outDelivery) deliveryTag() []byte { return d.tag[:d.tagLen] }
 
 // sessionError ends the session with end(e) (the connection goes on).
 type sessionError struct{ e *Error }

@@ -10,6 +10,9 @@ import (
 // max-message-size.
 var errMessageTooLarge = errors.New("amqp: message exceeds the client's max-message-size")
 
+// errTagTooLong refuses a delivery tag the client could not accept.
+var errTagTooLong = errors.New("amqp: delivery tag longer than 32 bytes")
+
 // maxReusedAssembly is the largest reassembly buffer a link keeps for its
 // next multi-frame delivery.
 const maxReusedAssembly = 1 << 20
@@ -236,7 +239,7 @@ func (s *sessionState) handleDisposition(f *dispositionFrame) {
 			// a message that was in fact settled; leave the delivery alone.
 			continue
 		}
-		state := s.c.callDisposition(l, it.d.tag, f.State, f.Settled)
+		state := s.c.callDisposition(l, append(s.replyTag[:0], it.d.deliveryTag()...), f.State, f.Settled)
 		if f.Settled {
 			continue
 		}
