@@ -61,7 +61,9 @@ func fillQueue(tb testing.TB, s *azservicebus.Sender, n int) {
 // cpushare_test.go): emulator-%cpu is the emulator's share of the CPU both
 // sides used, emulator-ns/msg and client-ns/msg their CPU per message, and
 // background-%cpu the GC, scavenger and scheduler work neither side can be
-// charged with (as a share of the whole). The timed runs are profiled too;
+// charged with (as a share of the whole). emulator-busiest-%wall is how
+// much of the run the emulator's busiest goroutine was on a CPU (see
+// busiestGoroutine): well under 100, the emulator has room to spare. The timed runs are profiled too;
 // untimed runs are added until there are profiledRuns runs with
 // minProfiledCPU of samples between them.
 func benchRun(b *testing.B, perOp int, setup func(), op func()) {
@@ -97,6 +99,9 @@ func benchRun(b *testing.B, perOp int, setup func(), op func()) {
 		b.ReportMetric(float64(total.emulator)/msgs, "emulator-ns/msg")
 		b.ReportMetric(float64(total.client)/msgs, "client-ns/msg")
 		b.ReportMetric(100*float64(total.background)/float64(both+total.background), "background-%cpu")
+		fn, share := total.busiestGoroutine()
+		b.ReportMetric(100*share, "emulator-busiest-%wall")
+		b.Logf("busiest emulator goroutine: %s, on a CPU %.0f%% of the run", fn, 100*share)
 	}
 }
 

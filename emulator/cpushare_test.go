@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 )
@@ -43,9 +44,33 @@ const (
 	minProfiledCPU = 5 * time.Second
 )
 
-// cpuShares is the CPU time of one profiled run, by side.
+// cpuShares is the CPU time of one profiled run, by side, and the run's
+// wall time.
 type cpuShares struct {
 	emulator, client, background int64 // nanoseconds
+	// byGoroutine is the emulator's CPU by the function its goroutines
+	// started in (a connection's reader, its writer, a delivery pump...).
+	byGoroutine map[string]int64
+	wall        int64
+}
+
+// busiestGoroutine is the function whose goroutines had the most of the
+// emulator's CPU, and that CPU as a share of the wall time. A connection's
+// messages pass through its goroutines one after another, so however idle
+// the emulator is overall, one of them busy for the whole run would be a
+// bottleneck. (Goroutines of one function are summed: in the benchmarks
+// the SDK client uses one connection.)
+func (s cpuShares) busiestGoroutine() (fn string, share float64) {
+	var most int64
+	for f, ns := range s.byGoroutine {
+		if ns > most || (ns == most && f < fn) {
+			fn, most = f, ns
+		}
+	}
+	if s.wall <= 0 {
+		return fn, 0
+	}
+	return fn, float64(most) / float64(s.wall)
 }
 
 // underEmulatorLabel runs f with the emulator label set, so goroutines
@@ -71,7 +96,9 @@ func profileRun(op func()) (cpuShares, bool) {
 		op()
 		return cpuShares{}, false
 	}
+	start := time.Now()
 	op()
+	wall := time.Since(start)
 	pprof.StopCPUProfile()
 	if dir := os.Getenv(profileDirEnv); dir != "" {
 		profileSeq++
@@ -81,20 +108,23 @@ func profileRun(op func()) (cpuShares, bool) {
 	if err != nil {
 		return cpuShares{}, false
 	}
+	shares.wall = int64(wall)
 	return shares, true
 }
 
-// attributeProfile splits a CPU profile's samples by the side label.
+// attributeProfile splits a CPU profile's samples by the side label, and
+// the emulator's by goroutine.
 func attributeProfile(data []byte) (cpuShares, error) {
 	p, err := parseProfile(data)
 	if err != nil {
 		return cpuShares{}, err
 	}
-	var s cpuShares
+	s := cpuShares{byGoroutine: map[string]int64{}}
 	for _, smp := range p.samples {
 		switch {
 		case smp.labels[sideLabel] == sideEmulator:
 			s.emulator += smp.nanos
+			s.byGoroutine[p.rootFunc(smp)] += smp.nanos
 		case p.isBackground(smp):
 			s.background += smp.nanos
 		default:
@@ -115,6 +145,23 @@ var backgroundFuncs = []string{
 	"runtime.schedule", "runtime.findRunnable", "runtime.park_m", "runtime.goschedImpl",
 	"runtime.gopreempt_m", "runtime.exitsyscall0", "runtime.sysmon",
 }
+
+// rootFunc is the outermost function on s's stack that is not a generic
+// wrapper: the one its goroutine started in.
+func (p *profile) rootFunc(s sample) string {
+	for i := len(s.locations) - 1; i >= 0; i-- {
+		fns := p.locationFuncs[s.locations[i]]
+		for k := len(fns) - 1; k >= 0; k-- {
+			if !slices.Contains(goroutineWrappers, fns[k]) {
+				return fns[k]
+			}
+		}
+	}
+	return ""
+}
+
+// goroutineWrappers start goroutines for the function that matters.
+var goroutineWrappers = []string{"runtime.goexit", "sync.(*WaitGroup).Go.func1"}
 
 func (p *profile) isBackground(s sample) bool {
 	for _, loc := range s.locations {
@@ -339,4 +386,11 @@ func (s *cpuShares) add(o cpuShares) {
 	s.emulator += o.emulator
 	s.client += o.client
 	s.background += o.background
+	if s.byGoroutine == nil {
+		s.byGoroutine = map[string]int64{}
+	}
+	for fn, ns := range o.byGoroutine {
+		s.byGoroutine[fn] += ns
+	}
+	s.wall += o.wall
 }
