@@ -64,15 +64,22 @@ func TestProfileBusiestGoroutine(t *testing.T) {
 	if !ok {
 		t.Skip("CPU profiling is unavailable (another profile is running)")
 	}
-	if len(shares.byGoroutine) != 2 {
-		t.Fatalf("emulator CPU by goroutine: %v, want the two spinners", shares.byGoroutine)
-	}
+	// Samples taken in the runtime (and, under -race, in the race
+	// runtime) may form small groups of their own.
+	var spinners []int64
+	var spun int64
 	for fn, ns := range shares.byGoroutine {
-		if !strings.Contains(fn, "TestProfileBusiestGoroutine") {
-			t.Fatalf("goroutine %q: not one of the spinners", fn)
+		if strings.Contains(fn, "TestProfileBusiestGoroutine") {
+			spinners = append(spinners, ns)
+			spun += ns
 		}
-		if r := float64(ns) / float64(shares.emulator); r < 0.25 || r > 0.75 {
-			t.Fatalf("goroutine %q has %.0f%% of the emulator's CPU, want about half", fn, 100*r)
+	}
+	if len(spinners) != 2 || float64(spun) < 0.8*float64(shares.emulator) {
+		t.Fatalf("emulator CPU by goroutine: %v, want most of it in the two spinners", shares.byGoroutine)
+	}
+	for _, ns := range spinners {
+		if r := float64(ns) / float64(spun); r < 0.25 || r > 0.75 {
+			t.Fatalf("emulator CPU by goroutine: %v, want the spinners about even", shares.byGoroutine)
 		}
 	}
 	// The spinners are on a CPU for the whole run unless other processes
