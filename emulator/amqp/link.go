@@ -267,11 +267,7 @@ func (c *connState) finishLink(l *linkState, err *Error) {
 	if l.phase != linkDetachSent {
 		l.phase = linkGone
 	}
-	for id, d := range s.unsettled {
-		if d.link == l {
-			delete(s.unsettled, id)
-		}
-	}
+	s.unsettled.removeLink(l)
 	s.mu.Unlock()
 	l.cancel()
 	close(l.done)

@@ -80,7 +80,7 @@ func (l *Link) Send(d OutgoingDelivery) error {
 	if !d.Settled {
 		od := outDelivery{link: ls, tagLen: uint8(len(d.Tag))}
 		copy(od.tag[:], d.Tag)
-		s.unsettled[id] = od
+		s.unsettled.add(id, od)
 	}
 
 	payload := d.Payload

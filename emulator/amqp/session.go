@@ -34,7 +34,7 @@ type sessionState struct {
 	nextOutgoingID       uint32
 	remoteIncomingWindow uint32
 	nextDeliveryID       uint32
-	unsettled            map[uint32]outDelivery
+	unsettled            unsettledSet
 	windowBlocked        bool // a Send failed for lack of session window
 	scratch              []byte
 	// Send's per-delivery values, kept here (under mu) so that encoding a
@@ -93,7 +93,6 @@ func (c *connState) handleBegin(ch uint16, f *beginFrame) error {
 		links:                map[uint32]*linkState{},
 		nextIncomingID:       f.NextOutgoingID,
 		remoteIncomingWindow: f.IncomingWindow,
-		unsettled:            map[uint32]outDelivery{},
 	}
 	s.pub = &Session{impl: s}
 	c.sessions[ch] = s

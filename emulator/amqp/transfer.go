@@ -199,28 +199,16 @@ func (s *sessionState) handleDisposition(f *dispositionFrame) {
 	var room [16]item // the usual disposition settles one or a few
 	items := room[:0]
 	s.mu.Lock()
-	if uint64(last-f.First) < uint64(len(s.unsettled))+64 {
-		for id := f.First; ; id++ {
-			if d, ok := s.unsettled[id]; ok {
-				items = append(items, item{id, d})
-				delete(s.unsettled, id)
-			}
-			if id == last {
-				break
-			}
-		}
-	} else {
-		// A huge range: walk the (smaller) map instead.
-		for id, d := range s.unsettled {
-			if id >= f.First && id <= last {
-				items = append(items, item{id, d})
-				delete(s.unsettled, id)
-			}
-		}
-		// slices.SortFunc, unlike sort.Slice, keeps items (and room) off the heap.
-		slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.id, b.id) })
-	}
+	s.unsettled.takeRange(f.First, last, func(id uint32, d outDelivery) {
+		items = append(items, item{id, d})
+	})
 	s.mu.Unlock()
+	// A huge range comes back unordered. slices.SortFunc, unlike
+	// sort.Slice, keeps items (and room) off the heap.
+	byID := func(a, b item) int { return cmp.Compare(a.id, b.id) }
+	if !slices.IsSortedFunc(items, byID) {
+		slices.SortFunc(items, byID)
+	}
 
 	var run dispositionRun
 	for _, it := range items {
