@@ -50,6 +50,46 @@ func BenchmarkReceiveComplete(b *testing.B) {
 	}
 }
 
+// BenchmarkReceiveCompleteHeld is BenchmarkReceiveComplete with 512 locks
+// held at a time, as a client that takes a batch before completing it holds
+// them: settling then looks a token up among hundreds.
+func BenchmarkReceiveCompleteHeld(b *testing.B) {
+	br := benchBroker(b)
+	payload := make([]byte, 1024)
+	r, err := br.OpenReceiver(context.Background(), "q", PeekLock, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	const held = 512
+	batch := make([]*Message, held)
+	tokens := make([][16]byte, 0, held)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%held == 0 {
+			b.StopTimer()
+			for k := range batch {
+				batch[k] = &Message{Body: payload, MessageID: "id"}
+			}
+			if err := br.Send("q", batch); err != nil {
+				b.Fatal(err)
+			}
+			tokens = tokens[:0]
+			for range held {
+				d, ok := r.Next()
+				if !ok {
+					b.Fatal("nothing to receive")
+				}
+				tokens = append(tokens, d.LockToken)
+			}
+			b.StartTimer()
+		}
+		if err := br.Complete(tokens[i%held]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkPeek(b *testing.B) {
 	br := benchBroker(b)
 	payload := make([]byte, 1024)

@@ -126,7 +126,6 @@ func New(opts Options) *Broker {
 	if b.maxMessageSize <= 0 {
 		b.maxMessageSize = defaultMaxMessageLen
 	}
-	b.tokens.init()
 	interval := opts.TickInterval
 	if interval == 0 && opts.Now == nil {
 		interval = defaultTickInterval

@@ -41,7 +41,7 @@ func (q *msgQueue) lockEntry(e *entry, now time.Time) {
 	if e.sess != nil {
 		e.sess.avail.Remove(e)
 	}
-	e.token = newLockToken()
+	e.token = q.ent.tokens.issue(e)
 	e.locked = true
 	if s := e.sess; s != nil && s.holder != nil {
 		e.sessLock = true
@@ -52,7 +52,6 @@ func (q *msgQueue) lockEntry(e *entry, now time.Time) {
 		e.timerAt = e.msg.LockedUntil.UnixNano()
 		q.timers.Push(e)
 	}
-	q.ent.tokens.put(e.token, e)
 }
 
 // lockValid reports whether e's lock is still in force at now.

@@ -95,16 +95,6 @@ func newMessageID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// newLockToken makes a random lock token. Tokens only need to be unique and
-// hard to guess by accident, so the runtime's fast generator is enough.
-func newLockToken() [16]byte {
-	var b [16]byte
-	for b == ([16]byte{}) {
-		putRandom(&b)
-	}
-	return b
-}
-
 func putRandom(b *[16]byte) {
 	x, y := rand.Uint64(), rand.Uint64()
 	for i := range 8 {
