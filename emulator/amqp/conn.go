@@ -32,6 +32,7 @@ type connState struct {
 	br   *bufio.Reader
 	hdr  [frameHeaderSize]byte
 	rbuf []byte
+	disp dispositionScratch // the last disposition read, valid while it is handled
 	// readDeadline is the socket's read deadline as armReadDeadline last
 	// set it (zero after it set closeGrace).
 	readDeadline time.Time
@@ -174,7 +175,7 @@ func (c *connState) readFrame() (frameHeader, performative, []byte, error) {
 	if err := c.readBody(body); err != nil {
 		return h, nil, nil, err
 	}
-	p, payload, err := decodeFrameBody(body[int(h.DOff)*4-frameHeaderSize:])
+	p, payload, err := decodeFrameBody(body[int(h.DOff)*4-frameHeaderSize:], &c.disp)
 	if err != nil {
 		return h, nil, nil, connError{&Error{Condition: ErrDecode, Description: err.Error()}}
 	}

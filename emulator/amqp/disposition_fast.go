@@ -12,7 +12,11 @@ import "encoding/binary"
 // malformed frame) makes it report !ok, and the generic decoder, which also
 // produces the errors, takes over: it must never decode a frame differently
 // (see TestDispositionFastMatchesGeneric and its fuzz target).
-func decodeDispositionFast(b []byte) (*dispositionFrame, bool) {
+//
+// The frame is decoded into into (new memory when nil): the reader passes
+// its own, as it handles each frame before it reads the next, so that
+// decoding a disposition allocates nothing.
+func decodeDispositionFast(b []byte, into *dispositionScratch) (*dispositionFrame, bool) {
 	if len(b) < 4 || b[0] != codeDescribed || b[1] != codeSmallUlong || b[2] != byte(descDisposition) {
 		return nil, false
 	}
@@ -20,7 +24,11 @@ func decodeDispositionFast(b []byte) (*dispositionFrame, bool) {
 	if !ok || count < 2 {
 		return nil, false // no first: the generic decoder says so
 	}
-	f := &dispositionFrame{}
+	if into == nil {
+		into = new(dispositionScratch)
+	}
+	f := &into.frame
+	*f = dispositionFrame{}
 	for i := range count {
 		var n int
 		switch i {
@@ -35,11 +43,10 @@ func decodeDispositionFast(b []byte) (*dispositionFrame, bool) {
 			ok = ok && !null
 			f.First = first
 		case 2:
-			var last uint32
 			var null bool
-			last, null, n, ok = fastUint(fields)
+			into.last, null, n, ok = fastUint(fields)
 			if ok && !null {
-				f.Last = &last
+				f.Last = &into.last
 			}
 		case 3:
 			f.Settled, n, ok = fastBool(fields)
@@ -59,6 +66,12 @@ func decodeDispositionFast(b []byte) (*dispositionFrame, bool) {
 		return nil, false
 	}
 	return f, true
+}
+
+// dispositionScratch is memory a disposition is decoded into.
+type dispositionScratch struct {
+	frame dispositionFrame
+	last  uint32
 }
 
 // listBody returns the encoded elements of the list at the start of b and

@@ -57,7 +57,7 @@ func TestDispositionFastMatchesGeneric(t *testing.T) {
 	mustBeFast := map[string]bool{"accepted settled": true, "released range": true, "no state": true, "batchable": true,
 		"list32": true, "uint0 and null last": true, "accepted list32": true}
 	for name, b := range dispositionEncodings(t) {
-		fast, ok := decodeDispositionFast(b)
+		fast, ok := decodeDispositionFast(b, nil)
 		if mustBeFast[name] && !ok {
 			t.Errorf("%s: the fast decoder passed on a common disposition", name)
 		}
@@ -75,12 +75,34 @@ func TestDispositionFastMatchesGeneric(t *testing.T) {
 	}
 }
 
+// The reader decodes every disposition into the same memory: nothing of
+// the frame before (a range's last id, settled, a state) shows through in
+// the next.
+func TestDispositionFastReusedScratch(t *testing.T) {
+	encodings := dispositionEncodings(t)
+	full := encodings["released range"] // a range, settled, with a state
+	var scratch dispositionScratch
+	for name, b := range encodings {
+		if _, ok := decodeDispositionFast(full, &scratch); !ok {
+			t.Fatal("the full disposition took the slow path")
+		}
+		want, ok := decodeDispositionFast(b, nil)
+		got, gotOK := decodeDispositionFast(b, &scratch)
+		if ok != gotOK {
+			t.Fatalf("%s: fast path %v into new memory, %v into used memory", name, ok, gotOK)
+		}
+		if ok && !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: into used memory %#v, into new memory %#v", name, got, want)
+		}
+	}
+}
+
 func FuzzDispositionFast(f *testing.F) {
 	for _, b := range dispositionEncodings(f) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fast, ok := decodeDispositionFast(b)
+		fast, ok := decodeDispositionFast(b, nil)
 		if !ok {
 			return
 		}

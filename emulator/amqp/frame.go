@@ -60,12 +60,13 @@ func parseFrameHeader(b []byte, maxSize uint32) (frameHeader, error) {
 
 // decodeFrameBody decodes the performative after the extended header. An
 // empty body (a keepalive) gives a nil performative. Only transfers carry a
-// payload; it aliases body.
-func decodeFrameBody(body []byte) (performative, []byte, error) {
+// payload; it aliases body. A disposition may be decoded into scratch (see
+// decodeDispositionFast).
+func decodeFrameBody(body []byte, scratch *dispositionScratch) (performative, []byte, error) {
 	if len(body) == 0 {
 		return nil, nil, nil
 	}
-	if f, ok := decodeDispositionFast(body); ok {
+	if f, ok := decodeDispositionFast(body, scratch); ok {
 		return f, nil, nil
 	}
 	v, n, err := decodeValue(body, 0)
@@ -93,7 +94,7 @@ func decodeFrame(b []byte, maxSize uint32) (frameHeader, performative, []byte, e
 	if uint32(len(b)) < h.Size {
 		return h, nil, nil, fmt.Errorf("%w: frame truncated", errFraming)
 	}
-	p, payload, err := decodeFrameBody(b[int(h.DOff)*4 : h.Size])
+	p, payload, err := decodeFrameBody(b[int(h.DOff)*4:h.Size], nil)
 	return h, p, payload, err
 }
 
