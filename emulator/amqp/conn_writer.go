@@ -27,19 +27,22 @@ const (
 type connWriter struct {
 	nc net.Conn
 
-	mu       sync.Mutex
-	drained  *sync.Cond // signalled when buf was taken or the writer stopped
-	buf      []byte
-	spare    []byte
-	closed   bool // no more frames accepted
-	corked   int  // producers holding the writer back (see cork)
-	final    bool // only the close frame may still be queued
+	mu      sync.Mutex
+	drained *sync.Cond // signalled when buf was taken or the writer stopped
+	buf     []byte
+	spare   []byte
+	closed  bool // no more frames accepted
+	corked  int  // producers holding the writer back (see cork)
+	final   bool // only the close frame may still be queued
+	// wake is the writer's one wake-up: for frames, for a keepalive tick
+	// (tickDue) and for the end (stopping). One channel to sleep on is
+	// cheaper than a select over three, and the writer sleeps after every
+	// write.
 	wake     chan struct{}
-	stop     chan struct{}
-	stopOnce sync.Once
+	tickDue  atomic.Bool
+	stopping atomic.Bool
 	exited   chan struct{}
 
-	lastWrite atomic.Int64 // unix nanos of the last socket write
 	// keepalive is the longest the writer stays silent; 0 until open.
 	keepalive   atomic.Int64
 	onKeepalive func() bool // fault hook for empty frames; false drops
@@ -49,11 +52,9 @@ func newConnWriter(nc net.Conn) *connWriter {
 	w := &connWriter{
 		nc:     nc,
 		wake:   make(chan struct{}, 1),
-		stop:   make(chan struct{}),
 		exited: make(chan struct{}),
 	}
 	w.drained = sync.NewCond(&w.mu)
-	w.lastWrite.Store(time.Now().UnixNano())
 	return w
 }
 
@@ -138,37 +139,37 @@ func (w *connWriter) refuseMore() {
 // was written, or at the first write error.
 func (w *connWriter) run() {
 	defer close(w.exited)
-	ticker := time.NewTicker(time.Second)
-	defer ticker.Stop()
 	tickEvery := time.Second
-	stopping := false
+	tick := time.AfterFunc(tickEvery, w.onTick)
+	defer tick.Stop()
+	// Socket writes so far, and as of the last tick: the writer was silent
+	// for a whole tick when they are equal (counting is cheaper than a
+	// clock read per write).
+	var writes, writesAtTick uint64
 	for {
 		w.mu.Lock()
 		for len(w.buf) == 0 {
-			if stopping {
+			if w.stopping.Load() {
 				w.closed = true
 				w.drained.Broadcast()
 				w.mu.Unlock()
 				return
 			}
 			w.mu.Unlock()
+			// Tick at a quarter of the keepalive period and send when
+			// silent for a whole tick, so gaps stay below half of it.
 			ka := time.Duration(w.keepalive.Load())
-			if ka > 0 {
-				// Tick at a quarter of the period and send when silent for
-				// half of it, so gaps stay below the period.
-				if d := max(ka/4, time.Millisecond); d != tickEvery {
-					tickEvery = d
-					ticker.Reset(d)
-				}
+			if d := max(ka/4, time.Millisecond); ka > 0 && d != tickEvery {
+				tickEvery = d
+				tick.Reset(d)
 			}
-			select {
-			case <-w.wake:
-			case <-w.stop:
-				stopping = true
-			case <-ticker.C:
-				if ka > 0 && time.Since(time.Unix(0, w.lastWrite.Load())) >= ka/2 {
+			<-w.wake
+			if w.tickDue.Swap(false) {
+				if ka > 0 && writes == writesAtTick {
 					w.queueKeepalive()
 				}
+				writesAtTick = writes
+				tick.Reset(tickEvery)
 			}
 			w.mu.Lock()
 		}
@@ -178,7 +179,7 @@ func (w *connWriter) run() {
 		w.mu.Unlock()
 
 		_, err := w.nc.Write(out)
-		w.lastWrite.Store(time.Now().UnixNano())
+		writes++
 
 		w.mu.Lock()
 		if cap(out) <= spareBufferCap {
@@ -198,6 +199,12 @@ func (w *connWriter) run() {
 	}
 }
 
+// onTick runs on the keepalive timer; the writer re-arms it.
+func (w *connWriter) onTick() {
+	w.tickDue.Store(true)
+	w.poke()
+}
+
 var emptyFrame = []byte{0, 0, 0, 8, 2, 0, 0, 0}
 
 func (w *connWriter) queueKeepalive() {
@@ -215,7 +222,8 @@ func (w *connWriter) queueKeepalive() {
 // shutdown asks the writer to write what is queued and exit, waiting at most
 // timeout; the caller closes the socket afterwards.
 func (w *connWriter) shutdown(timeout time.Duration) {
-	w.stopOnce.Do(func() { close(w.stop) })
+	w.stopping.Store(true)
+	w.poke()
 	_ = w.nc.SetWriteDeadline(time.Now().Add(timeout))
 	select {
 	case <-w.exited:
