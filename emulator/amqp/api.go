@@ -88,9 +88,9 @@ type LinkHandler interface {
 	Flow(l *Link)
 	// Disposition is called for the client's disposition of a delivery the
 	// server sent on this link (once per delivery id in a range). tag is the
-	// tag the server sent, only valid during the call. When the client's disposition is unsettled, the
-	// returned state goes back in a settled server disposition (nil means
-	// Accepted).
+	// tag the server sent, only valid during the call. When the client's
+	// disposition is unsettled, the returned state goes back in a settled
+	// server disposition (nil means Accepted).
 	Disposition(l *Link, tag []byte, state DeliveryState, settled bool) DeliveryState
 	// Detached is called once when the link ends for any reason: client
 	// detach (err is the client's error, if any), session end, connection

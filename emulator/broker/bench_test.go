@@ -27,14 +27,20 @@ func BenchmarkSend(b *testing.B) {
 	}
 }
 
-func BenchmarkReceiveComplete(b *testing.B) {
+// benchReceiver is a broker with queue q and a peek-lock receiver on it.
+func benchReceiver(b *testing.B) (*Broker, *Receiver) {
 	br := benchBroker(b)
-	payload := make([]byte, 1024)
 	r, err := br.OpenReceiver(context.Background(), "q", PeekLock, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer r.Close()
+	b.Cleanup(r.Close)
+	return br, r
+}
+
+func BenchmarkReceiveComplete(b *testing.B) {
+	br, r := benchReceiver(b)
+	payload := make([]byte, 1024)
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := br.Send("q", []*Message{{Body: payload, MessageID: "id", ApplicationProperties: map[string]any{"k": "v"}}}); err != nil {
@@ -54,13 +60,8 @@ func BenchmarkReceiveComplete(b *testing.B) {
 // held at a time, as a client that takes a batch before completing it holds
 // them: settling then looks a token up among hundreds.
 func BenchmarkReceiveCompleteHeld(b *testing.B) {
-	br := benchBroker(b)
+	br, r := benchReceiver(b)
 	payload := make([]byte, 1024)
-	r, err := br.OpenReceiver(context.Background(), "q", PeekLock, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer r.Close()
 	const held = 512
 	batch := make([]*Message, held)
 	tokens := make([][16]byte, 0, held)
