@@ -140,14 +140,22 @@ func (v *messagesView) crumb() string {
 	return c
 }
 
-func subLabel(q sbsvc.SubQueue) string {
-	switch q {
-	case sbsvc.DeadLetter:
-		return "Dead-letter"
-	case sbsvc.TransferDeadLetter:
-		return "Transfer dead-letter"
+// subQueueNames are each sub-queue's tab name, and the shorter one used on
+// a narrow terminal.
+var subQueueNames = map[sbsvc.SubQueue]struct{ long, short string }{
+	sbsvc.Active:             {"Active", "Active"},
+	sbsvc.DeadLetter:         {"Dead-letter", "DLQ"},
+	sbsvc.TransferDeadLetter: {"Transfer dead-letter", "Transfer DLQ"},
+}
+
+func subLabel(q sbsvc.SubQueue) string { return subQueueName(q).long }
+
+// subQueueName is q's names; the active queue's for a value it does not know.
+func subQueueName(q sbsvc.SubQueue) struct{ long, short string } {
+	if n, ok := subQueueNames[q]; ok {
+		return n
 	}
-	return "Active"
+	return subQueueNames[sbsvc.Active]
 }
 
 func (v *messagesView) cancel() {

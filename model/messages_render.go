@@ -153,15 +153,7 @@ func (v *messagesView) tabLabels(infoWidth int) []string {
 }
 
 // shortSubLabel is a sub-queue's tab name on a narrow terminal.
-func shortSubLabel(q sbsvc.SubQueue) string {
-	switch q {
-	case sbsvc.DeadLetter:
-		return "DLQ"
-	case sbsvc.TransferDeadLetter:
-		return "Transfer DLQ"
-	}
-	return "Active"
-}
+func shortSubLabel(q sbsvc.SubQueue) string { return subQueueName(q).short }
 
 // countParts: loaded vs total, the filter's match count, the selection.
 func (v *messagesView) countParts() []string {
